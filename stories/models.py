@@ -1,0 +1,379 @@
+"""An explainer story and the sections it is built from."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from stories.rich_text import render_markdown
+from timelines.dates import (
+    Precision,
+    clean_partial_date,
+    format_partial_date,
+    partial_date_constraint_q,
+)
+
+http_url_validator = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+@dataclass(frozen=True)
+class LatestUpdate:
+    """The latest-update line, derived from a story's newest timeline event."""
+
+    title: str
+    date: datetime.date
+    precision: str
+    label: str = ""
+
+    @property
+    def date_display(self) -> str:
+        return self.label or format_partial_date(self.date, self.precision)
+
+
+class Category(models.Model):
+    name = models.CharField(
+        max_length=80, unique=True, help_text='Shown above headlines, e.g. "Rule Changes".'
+    )
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in the category page's web address."
+    )
+    description = models.TextField(
+        blank=True, help_text="Optional line shown on the category page."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stories:category", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    """Where a fact came from: a report, a statement, a document. Shared by every story citing it."""
+
+    title = models.CharField(max_length=300, help_text="The title as the publisher gives it.")
+    publisher = models.CharField(max_length=150, help_text='Who published it, e.g. "Reuters".')
+    authors = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated names, as credited. Leave empty if uncredited.",
+    )
+    url = models.URLField(
+        "web address",
+        max_length=500,
+        blank=True,
+        validators=[http_url_validator],
+        help_text="Link to the original (http or https). Leave empty for print or offline sources.",
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Date the source was published."
+    )
+    excerpt = models.TextField(
+        blank=True, help_text="Optional short passage that supports the story. Quote sparingly."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [models.Index(fields=["publisher"])]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """Stories the public may see now."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_latest_update(self):
+        """Annotate each story with its newest timeline event (title, date, precision, label)."""
+        from timelines.models import TimelineEvent
+
+        newest = TimelineEvent.objects.filter(story=OuterRef("pk")).order_by(
+            "-date", "-sequence", "-pk"
+        )
+        return self.annotate(
+            latest_event_title=Subquery(newest.values("title")[:1]),
+            latest_event_date=Subquery(newest.values("date")[:1]),
+            latest_event_precision=Subquery(newest.values("precision")[:1]),
+            latest_event_label=Subquery(newest.values("date_label")[:1]),
+        )
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200, help_text="The story's title as readers see it.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The story's web address. Changing it breaks old links.",
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="stories",
+        help_text="Shown above the headline.",
+    )
+    byline = models.CharField(
+        max_length=150, default="Newsroom Staff", help_text='Shown as "By …".'
+    )
+    dek = models.CharField(
+        "summary line",
+        max_length=300,
+        help_text="One line under the headline that says what the story is about.",
+    )
+    overview = models.TextField(
+        help_text="The story in a few paragraphs. Markdown: **bold**, *italic*, [links](https://…)."
+    )
+    overview_html = models.TextField(editable=False, default="")
+    why_it_matters = models.TextField(
+        blank=True, help_text="Why a reader should care, in a paragraph or two. Markdown allowed."
+    )
+    why_it_matters_html = models.TextField(editable=False, default="")
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published stories are shown to readers.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the story went, or goes, public. Filled in with now when you publish without one.",
+    )
+    hero_image = models.ImageField(
+        upload_to="stories/%Y/",
+        blank=True,
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+        help_text="Optional image shown at the top and in link previews.",
+    )
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_alt = models.CharField(
+        "hero image description",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Required with an image.",
+    )
+    sources = models.ManyToManyField(
+        Source, through="StorySource", related_name="stories", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name_plural = "stories"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="story_published_has_date",
+                violation_error_message="A published story needs a publication time.",
+            ),
+            models.CheckConstraint(condition=~Q(headline=""), name="story_headline_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            models.Index(fields=["-updated_at"]),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.overview_html = render_markdown(self.overview)
+        self.why_it_matters_html = render_markdown(self.why_it_matters)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "overview_html", "why_it_matters_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("stories:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.hero_image and not self.hero_image_alt:
+            raise ValidationError(
+                {"hero_image_alt": "Describe the image for readers who cannot see it."}
+            )
+
+    @property
+    def latest_update(self) -> "LatestUpdate | None":
+        """The newest timeline event, from the annotation or prefetch when the selector made one."""
+        if hasattr(self, "latest_event_title"):
+            if self.latest_event_title is None:
+                return None
+            return LatestUpdate(
+                title=self.latest_event_title,
+                date=self.latest_event_date,
+                precision=self.latest_event_precision,
+                label=self.latest_event_label or "",
+            )
+        event = self.events.first()  # uses the prefetch cache when there is one
+        if event is None:
+            return None
+        return LatestUpdate(
+            title=event.title, date=event.date, precision=event.precision, label=event.date_label
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class StorySource(models.Model):
+    """A source in a story's numbered source list."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_sources")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="story_sources")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the source list.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "source"],
+                name="storysource_unique",
+                violation_error_message="This source is already listed for the story.",
+            )
+        ]
+        verbose_name = "source"
+
+    def __str__(self):
+        return str(self.source)
+
+
+class KeyIndicator(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="indicators")
+    value = models.CharField(
+        max_length=20, help_text='The figure as shown, e.g. "1,550", "4+", "300+".'
+    )
+    label = models.CharField(
+        max_length=120, help_text='What the figure counts, e.g. "Warheads per side".'
+    )
+    explanation = models.CharField(max_length=300, blank=True, help_text="One line of context.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order on the page; the first few show on cards."
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="indicators", help_text="Where the figure comes from."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.value} {self.label}"
+
+
+class Scenario(models.Model):
+    class Status(models.TextChoices):
+        DISCUSSED = "discussed", "Discussed"
+        UNFOLDING = "unfolding", "Unfolding"
+        HAPPENED = "happened", "Happened"
+        RULED_OUT = "ruled_out", "Ruled out"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="scenarios")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Shown as the scenario's number."
+    )
+    title = models.CharField(max_length=200)
+    discussed_by = models.CharField(
+        max_length=300, blank=True, help_text="Who has put this outcome forward."
+    )
+    description = models.TextField(help_text="What would happen, and what it would take.")
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DISCUSSED,
+        help_text="Move it as events unfold, so readers can hold forecasts to account.",
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class HistoricalContext(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="historical_contexts")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    period_start = models.DateField(help_text="When it began. For a month, enter its first day.")
+    period_start_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.MONTH
+    )
+    period_end = models.DateField(
+        null=True, blank=True, help_text="When it ended; empty if it goes on."
+    )
+    period_end_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.MONTH
+    )
+    what_happened = models.TextField()
+    short_term_outcome = models.TextField(blank=True)
+    long_term_outcome = models.TextField(blank=True)
+    relevance_today = models.TextField("why it is relevant today", blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "historical context"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_end__gte=F("period_start")),
+                name="context_period_in_order",
+                violation_error_message="The period cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=partial_date_constraint_q("period_start", "period_start_precision"),
+                name="context_start_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | partial_date_constraint_q("period_end", "period_end_precision"),
+                name="context_end_matches_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        clean_partial_date(self, "period_start", "period_start_precision")
+        clean_partial_date(self, "period_end", "period_end_precision")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The period cannot end before it starts."})
+
+    @property
+    def period_display(self) -> str:
+        start = format_partial_date(self.period_start, self.period_start_precision, long=True)
+        if self.period_end is None:
+            return f"{start} – present"
+        end = format_partial_date(self.period_end, self.period_end_precision, long=True)
+        return start if start == end else f"{start} – {end}"
