@@ -1,0 +1,42 @@
+"""Test-only settings tweaks and shared fixtures."""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Tests talk plain HTTP to the test client and the live server.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo_story(db):
+    """The seed story, loaded as `make run` loads it."""
+    from stories.services import demo_load
+
+    demo_load()
+    from stories.models import Story
+
+    return Story.objects.get(slug="us-russia-restore-military-communication-channel")
+
+
+@pytest.fixture
+def staff_user(db, django_user_model):
+    return django_user_model.objects.create_superuser("staff", "staff@example.com", "pw-staff-123")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def make_story(db):
+    return factories.make_story
