@@ -1,6 +1,7 @@
 """The Story change page builds a whole explainer: every section is an inline."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from people.models import StoryOrganization, StoryPerson
@@ -136,3 +137,4 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "authors", "url"]
     date_hierarchy = "published_on"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -116,8 +116,8 @@ ORGANIZATIONS = [
         "name": "United States European Command",
         "kind": "Unified Combatant Command",
         "description": (
-            "Runs U.S. military operations across 51 countries in Europe, parts of Asia and the "
-            "Arctic, works alongside NATO allies and manages the military relationship with Russia."
+            "The U.S. command for 51 countries spanning Europe, the Arctic and parts of Asia; it "
+            "works with NATO allies and handles day-to-day military relations with Russia."
         ),
         "status": "The main U.S. command for Europe, with its line to the Russian General Staff open again",
     },
@@ -141,9 +141,9 @@ STORY = {
     "published_at": dt.datetime(2026, 2, 5, 21, 0, tzinfo=dt.UTC),
     "overview": (
         "On **5 February 2026** Washington and Moscow agreed to reopen high-level military "
-        "communication, frozen since the autumn of 2021. General Alexus Grynkewich, who leads "
-        "U.S. European Command, again has a direct line to General Valery Gerasimov, chief of "
-        "Russia's General Staff: a safeguard against miscalculation between two nuclear-armed "
+        "communication, frozen since the autumn of 2021. General Alexus Grynkewich, head of "
+        "U.S. European Command, can once more call General Valery Gerasimov, who runs Russia's "
+        "General Staff: a safeguard against miscalculation between two nuclear-armed "
         "militaries that operate close to each other in Europe, the Arctic and the Black Sea.\n\n"
         "The same day, the New START treaty ran out. For the first time in more than fifty years "
         "nothing binding limits the strategic nuclear forces of the two countries. Both results "
@@ -331,8 +331,7 @@ SCENARIOS = [
     {
         "title": "Communication Channel Holds, Incidents Decrease",
         "discussed_by": (
-            "Arms control experts at the Arms Control Association and analysts at the Carnegie "
-            "Endowment for International Peace"
+            "Arms Control Association experts; Carnegie Endowment for International Peace analysts"
         ),
         "description": (
             "The line survives and both militaries use it to deconflict in the Black Sea, the "
@@ -344,8 +343,8 @@ SCENARIOS = [
     {
         "title": "New Nuclear Arms Agreement Reached",
         "discussed_by": (
-            "UN Secretary-General António Guterres, State Department officials, and Russian "
-            "Foreign Ministry statements"
+            "António Guterres, the UN Secretary-General; U.S. State Department officials; "
+            "statements from Russia's Foreign Ministry"
         ),
         "description": (
             "Building on the military dialogue and the peace talks, the two sides negotiate a "
@@ -356,7 +355,7 @@ SCENARIOS = [
     },
     {
         "title": "Communication Channel Collapses After Incident",
-        "discussed_by": "European security analysts at ECFR and RUSI, referencing the 2023 drone downing",
+        "discussed_by": "ECFR and RUSI security analysts in Europe, pointing to the 2023 drone loss",
         "description": (
             "A serious clash (another drone shot down, a mid-air collision, or a strike that "
             "kills American or Russian personnel) overwhelms the new line. Pressure at home "
@@ -367,8 +366,8 @@ SCENARIOS = [
     {
         "title": "Nuclear Arms Race Accelerates Despite Dialogue",
         "discussed_by": (
-            "Federation of American Scientists, Bulletin of the Atomic Scientists, Congressional "
-            "Research Service"
+            "Congressional Research Service; Bulletin of the Atomic Scientists; Federation of "
+            "American Scientists"
         ),
         "description": (
             "Military contact continues but, with New START gone, nothing restrains new "
@@ -412,8 +411,8 @@ CONTEXTS = [
         "period_end": D(2019, 1, 1),
         "period_end_precision": "year",
         "what_happened": (
-            "Once Russia entered Syria's civil war in September 2015, U.S. and Russian aircraft "
-            "shared the same skies for the first time since the Cold War. The Pentagon and "
+            "From September 2015, when Russia joined the Syrian civil war, American and Russian "
+            "warplanes shared the same skies, a first since the Cold War. The Pentagon and "
             "Russia's defence ministry opened a line to keep coalition and Russian forces from "
             "hitting each other."
         ),

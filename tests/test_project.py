@@ -1,0 +1,96 @@
+"""Settings, deployment checks and the compose file: the project as operators see it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3y-for-the-deploy-check-" + "x9Q!7rT#2mZ&5vB@8nL$4pW^" * 2,
+    "ALLOWED_HOSTS": "news.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://news.example.com",
+}
+
+
+def manage(*args, env=None):
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_passes_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_url_selects_postgresql_and_sqlite_is_the_default():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['CONN_HEALTH_CHECKS'], d['CONN_MAX_AGE'])"
+    )
+    pg = manage(
+        "shell", "-c", code, env={**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@db:5432/news"}
+    )
+    assert pg.stdout.split()[-4:] == ["django.db.backends.postgresql", "news", "True", "60"], (
+        pg.stderr
+    )
+    sqlite = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != "DATABASE_URL"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert sqlite.stdout.split()[-4] == "django.db.backends.sqlite3", sqlite.stderr
+
+
+def test_settings_store_utc_and_log_request_errors_to_stderr(settings):
+    assert settings.TIME_ZONE == "UTC"
+    assert settings.USE_TZ
+    assert settings.DISPLAY_TIME_ZONE
+    assert settings.LOGGING["loggers"]["django.request"]["handlers"] == ["stderr"]
+    assert settings.STORAGES["staticfiles"]["BACKEND"].startswith("whitenoise.")
+
+
+def test_compose_file_runs_postgres_and_the_app():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    db, web = compose["services"]["db"], compose["services"]["web"]
+    assert db["image"].startswith("postgres:16")
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    volume = db["volumes"][0].split(":")[0]
+    assert volume in compose["volumes"]
+    assert web["build"] == "."
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert any(port.endswith(":8000") for port in web["ports"])
+    assert web["environment"]["DATABASE_URL"].startswith("postgres://")
+    env_file = ROOT / web["env_file"]
+    keys = {line.split("=", 1)[0] for line in env_file.read_text().splitlines() if "=" in line}
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"} <= keys
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "gunicorn" in dockerfile and "migrate" in dockerfile and "collectstatic" in dockerfile
+
+
+def test_no_missing_migrations():
+    result = manage("makemigrations", "--check", "--dry-run", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
