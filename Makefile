@@ -23,7 +23,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py create_demo_staff
+	$(BIN)/python manage.py create_demo_staff --admin-url http://127.0.0.1:$(PORT)/admin/
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests, installed when missing and we are root.

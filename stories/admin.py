@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.forms import Textarea
 
 from people.models import StoryOrganization, StoryPerson
 from stories.models import (
@@ -16,6 +17,10 @@ from stories.models import (
 )
 from stories.services import story_sync_cited_sources
 from timelines.models import TimelineEvent
+
+
+# The story page stacks a dozen events and contexts: short text boxes keep it scannable.
+COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
 
 
 class KeyIndicatorInline(admin.StackedInline):
@@ -42,6 +47,7 @@ class StoryOrganizationInline(admin.TabularInline):
 class TimelineEventInline(admin.StackedInline):
     model = TimelineEvent
     extra = 0
+    formfield_overrides = COMPACT_TEXT
     fields = [
         ("date", "precision", "date_label", "sequence"),
         ("title", "kind"),
@@ -54,6 +60,7 @@ class TimelineEventInline(admin.StackedInline):
 class ScenarioInline(admin.StackedInline):
     model = Scenario
     extra = 0
+    formfield_overrides = COMPACT_TEXT
     fields = [("position", "title", "status"), "discussed_by", "description", "sources"]
     autocomplete_fields = ["sources"]
 
@@ -61,6 +68,7 @@ class ScenarioInline(admin.StackedInline):
 class HistoricalContextInline(admin.StackedInline):
     model = HistoricalContext
     extra = 0
+    formfield_overrides = COMPACT_TEXT
     fields = [
         ("position", "title"),
         ("period_start", "period_start_precision", "period_end", "period_end_precision"),

@@ -10,8 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="editor")
+        parser.add_argument("--admin-url", default="http://127.0.0.1:8000/admin/")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, admin_url, **options):
         """Create a superuser with a fresh random password; refuses unless DEBUG is on."""
         if not settings.DEBUG:
             raise CommandError("Refusing to create a demo login while DEBUG is off.")
@@ -22,7 +23,6 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo staff login (development only): {username} / {password}  "
-                "at http://127.0.0.1:8000/admin/"
+                f"Demo staff login (development only): {username} / {password}  at {admin_url}"
             )
         )
