@@ -18,7 +18,6 @@ from stories.models import (
 from stories.services import story_sync_cited_sources
 from timelines.models import TimelineEvent
 
-
 # The story page stacks a dozen events and contexts: short text boxes keep it scannable.
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
 

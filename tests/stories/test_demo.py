@@ -131,3 +131,19 @@ def test_demo_text_is_not_pasted_from_the_seed():
         words = text.replace("**", "").split()
         for i in range(len(words) - 8):
             assert " ".join(words[i : i + 9]) not in seed_runs, text
+
+
+def test_demo_staff_login_is_for_development_only(settings, capsys):
+    from django.contrib.auth import authenticate
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("create_demo_staff")
+    settings.DEBUG = True
+    call_command("create_demo_staff", "--admin-url", "http://127.0.0.1:8123/admin/")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/admin/" in out
+    password = out.split("editor / ")[1].split()[0]
+    user = authenticate(username="editor", password=password)
+    assert user is not None and user.is_staff
