@@ -183,6 +183,9 @@ class Story(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         verbose_name_plural = "stories"
+        permissions = [
+            ("publish_story", "Can publish or unpublish a story, and change a published one"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -377,3 +380,29 @@ class HistoricalContext(models.Model):
             return f"{start} – present"
         end = format_partial_date(self.period_end, self.period_end_precision, long=True)
         return start if start == end else f"{start} – {end}"
+
+
+class ContentChange(models.Model):
+    """One change to something readers can see: the log behind the API's offline sync.
+
+    A row says "this object changed (or went away) at this point"; its id is the sync
+    position. Rows are written after the change commits (stories.sync records them).
+    """
+
+    class Kind(models.TextChoices):
+        STORY = "story", "Story"
+        CATEGORY = "category", "Category"
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        SOURCE = "source", "Source"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
