@@ -1,10 +1,24 @@
 """Named reads shared by the story pages and the API; they own the prefetching."""
 
-from django.db.models import F, Prefetch, QuerySet, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from people.models import StoryOrganization, StoryPerson
-from stories.models import KeyIndicator, Scenario, Story, StorySource
+from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories.models import Category, KeyIndicator, Scenario, Story, StorySource
 from timelines.models import TimelineEvent
 
 
@@ -87,3 +101,133 @@ def attach_citations(story: Story) -> None:
     ):
         for item in items:
             item.citations = sorted(by_owner.get((section, item.pk), []), key=lambda c: c[0])
+
+
+# Reader pages. Each function below costs a fixed number of queries however large the stories.
+
+CARD_INDICATORS = 3
+ENTITY_RECENT_EVENTS = 5
+
+
+def _card_indicators() -> Prefetch:
+    # A sliced prefetch (one window-function query) so a card never loads 300 indicators.
+    return Prefetch(
+        "indicators",
+        queryset=KeyIndicator.objects.order_by("position", "pk")[:CARD_INDICATORS],
+        to_attr="card_indicators",
+    )
+
+
+def story_cards(*, category: Category | None = None) -> QuerySet[Story]:
+    """Published stories as cards, newest update first: category, latest update, first indicators."""
+    stories = Story.objects.published()
+    if category is not None:
+        stories = stories.filter(category=category)
+    return (
+        stories.select_related("category")
+        .with_latest_update()
+        .prefetch_related(_card_indicators())
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def story_related(*, story: Story, limit: int = 4) -> list[Story]:
+    """Published stories sharing people, organizations or the category with `story`, best first.
+
+    Shared people and organizations outweigh a shared category. Reads the ids from the
+    story's prefetched sections, so it costs one query.
+    """
+    person_ids = [row.person_id for row in story.story_people.all()]
+    organization_ids = [row.organization_id for row in story.story_organizations.all()]
+
+    def shared(model, field, ids):
+        if not ids:
+            return Value(0)
+        return Coalesce(
+            Subquery(
+                model.objects.filter(story=OuterRef("pk"), **{f"{field}__in": ids})
+                .order_by()
+                .values("story")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    candidates = Q(category_id=story.category_id)
+    if person_ids:
+        candidates |= Q(
+            pk__in=StoryPerson.objects.filter(person_id__in=person_ids).values("story_id")
+        )
+    if organization_ids:
+        candidates |= Q(
+            pk__in=StoryOrganization.objects.filter(organization_id__in=organization_ids).values(
+                "story_id"
+            )
+        )
+    return list(
+        Story.objects.published()
+        .filter(candidates)
+        .exclude(pk=story.pk)
+        .select_related("category")
+        .with_latest_update()
+        .annotate(
+            shared_people=shared(StoryPerson, "person_id", person_ids),
+            shared_organizations=shared(StoryOrganization, "organization_id", organization_ids),
+            same_category=Case(
+                When(category_id=story.category_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            relatedness=F("shared_people") * 3 + F("shared_organizations") * 2 + F("same_category")
+        )
+        .order_by("-relatedness", "-updated_at", "-pk")[:limit]
+    )
+
+
+def story_list_involving(
+    *, person: Person | None = None, organization: Organization | None = None
+) -> list[Story]:
+    """Published stories one person or organization is involved in, newest update first.
+
+    Each story carries `involvement` (their StoryPerson or StoryOrganization row's role and
+    status as `role` and `role_status`), `event_count`, and `recent_events`, its newest
+    timeline events. Three queries at most, however many stories and events there are.
+    """
+    if (person is None) == (organization is None):
+        raise TypeError("Pass exactly one of person or organization.")
+    if person is not None:
+        relation, condition = "story_people", Q(story_people__person=person)
+    else:
+        relation = "story_organizations"
+        condition = Q(story_organizations__organization=organization)
+    events = TimelineEvent.objects.filter(story=OuterRef("pk")).order_by().values("story")
+    return list(
+        Story.objects.published()
+        .annotate(involvement=FilteredRelation(relation, condition=condition))
+        .filter(involvement__isnull=False)
+        .annotate(
+            role=F("involvement__role"),
+            role_status=F("involvement__status"),
+            event_count=Coalesce(
+                Subquery(events.annotate(n=Count("pk")).values("n")[:1]),
+                0,
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("category")
+        .with_latest_update()
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=TimelineEvent.objects.order_by("-date", "-sequence", "-pk")[
+                    :ENTITY_RECENT_EVENTS
+                ],
+                to_attr="recent_events",
+            )
+        )
+        .order_by("-updated_at", "-pk")
+    )

@@ -1,11 +1,21 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from stories import views
+from stories import feeds, views
+from stories.sitemaps import SITEMAPS
 
 app_name = "stories"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="detail"),
+    path("stories/<slug:slug>/feed/rss/", feeds.StoryEventsFeed(), name="story-feed-rss"),
+    path("stories/<slug:slug>/feed/atom/", feeds.StoryEventsAtomFeed(), name="story-feed-atom"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("search/", views.search_results, name="search"),
+    path("feeds/rss/", feeds.LatestStoriesFeed(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-news.xml", views.news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

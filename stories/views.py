@@ -1,22 +1,86 @@
+"""Reader pages: each view reads through a selector and renders."""
+
+import datetime
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
-from stories import selectors
-from stories.models import Category
+from stories import search, selectors
+from stories.models import Category, Story
+
+CARDS_PER_PAGE = 12
+NEWS_SITEMAP_WINDOW = datetime.timedelta(days=2)
 
 
+@require_safe
 def home(request):
-    page = Paginator(selectors.story_list(), 20).get_page(request.GET.get("page"))
-    return render(request, "stories/story_list.html", {"page_obj": page})
+    page = Paginator(selectors.story_cards(), CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    categories = Category.objects.filter(stories__in=Story.objects.published()).distinct()
+    return render(request, "stories/story_list.html", {"page_obj": page, "categories": categories})
 
 
+@require_safe
 def story_detail(request, slug):
     story = selectors.story_detail(slug=slug, include_unpublished=request.user.is_staff)
-    return render(request, "stories/story_detail.html", {"story": story})
+    context = {"story": story, "related": selectors.story_related(story=story)}
+    response = render(request, "stories/story_detail.html", context)
+    if not story.is_public:
+        # A staff preview must never be cached by a proxy or indexed.
+        add_never_cache_headers(response)
+        response.headers["Cache-Control"] += ", private"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
+@require_safe
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    stories = selectors.story_list().filter(category=category)
-    page = Paginator(stories, 20).get_page(request.GET.get("page"))
+    stories = selectors.story_cards(category=category)
+    page = Paginator(stories, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "stories/category_detail.html", {"category": category, "page_obj": page})
+
+
+@require_safe
+def search_results(request):
+    terms = search.search_terms(request.GET.get("q"))
+    page = Paginator(search.story_search(terms=terms), CARDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    people, organizations = search.involved_search(terms=terms)
+    context = {
+        "terms": terms,
+        "asked": "q" in request.GET,
+        "page_obj": page,
+        "people": people,
+        "organizations": organizations,
+    }
+    return render(request, "stories/search.html", context)
+
+
+@require_safe
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    sitemaps = [
+        request.build_absolute_uri(reverse("stories:sitemap")),
+        request.build_absolute_uri(reverse("stories:news-sitemap")),
+    ]
+    return render(request, "robots.txt", {"sitemaps": sitemaps}, content_type="text/plain")
+
+
+@require_safe
+def news_sitemap(request):
+    since = timezone.now() - NEWS_SITEMAP_WINDOW
+    stories = (
+        Story.objects.published()
+        .filter(published_at__gte=since)
+        .order_by("-published_at")
+        .only("slug", "headline", "published_at")[:1000]
+    )
+    context = {"stories": stories, "site_name": settings.SITE_NAME, "language": "en"}
+    return render(request, "sitemaps/news.xml", context, content_type="application/xml")
