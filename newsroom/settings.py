@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stories",
     "people",
     "timelines",
+    "readers",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,39 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "readers:login"
+LOGIN_REDIRECT_URL = "readers:following"
+LOGOUT_REDIRECT_URL = "stories:home"
+
+# Shared by every worker: Redis when REDIS_URL is set, this process's memory otherwise.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Abuse limits per client address (django-ratelimit syntax: count/period).
+READER_SIGNUP_RATE = os.environ.get("READER_SIGNUP_RATE", "5/h")
+READER_LOGIN_RATE = os.environ.get("READER_LOGIN_RATE", "10/5m")
+READER_RESET_RATE = os.environ.get("READER_RESET_RATE", "5/h")
+
+# Mail (password resets): printed to the console in development, SMTP when EMAIL_HOST is set.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <no-reply@localhost>")
 
 # Request errors go to stderr so a 500 always leaves a trace, DEBUG or not.
 LOGGING = {

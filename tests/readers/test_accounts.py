@@ -1,0 +1,190 @@
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from readers.models import Follow
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def signup(client, username="amara", password="a-long-Passphrase-9", **extra):
+    return client.post(
+        reverse("readers:signup"),
+        {
+            "username": username,
+            "email": f"{username}@example.com",
+            "password1": password,
+            "password2": password,
+            **extra,
+        },
+    )
+
+
+def test_signup_creates_a_reader_without_staff_rights_and_signs_in(client):
+    response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get(username="amara")
+    assert not user.is_staff and not user.is_superuser
+    assert user.email == "amara@example.com"
+    assert client.get(reverse("readers:following")).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_signup_applies_password_validators_on_the_field(client):
+    response = signup(client, password="12345678")
+    assert response.status_code == 200
+    assert "password2" in response.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_signup_redirects_only_to_this_site(client):
+    response = signup(client, next="https://evil.example/")
+    assert response["Location"] == reverse("stories:home")
+    client.logout()
+    response = signup(client, username="leila", next="/following/")
+    assert response["Location"] == "/following/"
+
+
+def test_login_and_logout(client):
+    User.objects.create_user("kenji", "kenji@example.com", "a-long-Passphrase-9")
+    response = client.post(
+        reverse("readers:login"), {"username": "kenji", "password": "a-long-Passphrase-9"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("readers:following")
+    response = client.post(reverse("readers:logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("readers:following")).status_code == 302
+
+
+def test_wrong_username_and_wrong_password_get_the_same_answer(client):
+    User.objects.create_user("kenji", "kenji@example.com", "a-long-Passphrase-9")
+    wrong_password = client.post(
+        reverse("readers:login"), {"username": "kenji", "password": "nope-nope-1"}
+    )
+    no_such_user = client.post(
+        reverse("readers:login"), {"username": "nobody", "password": "nope-nope-1"}
+    )
+    assert wrong_password.status_code == no_such_user.status_code == 200
+    assert (
+        wrong_password.context["form"].non_field_errors()
+        == no_such_user.context["form"].non_field_errors()
+    )
+
+
+def test_password_reset_mails_a_link_only_to_real_accounts_and_says_the_same(client):
+    User.objects.create_user("kenji", "kenji@example.com", "a-long-Passphrase-9")
+    known = client.post(reverse("readers:password_reset"), {"email": "kenji@example.com"})
+    unknown = client.post(reverse("readers:password_reset"), {"email": "ghost@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    link = next(line for line in body.splitlines() if "/accounts/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    response = client.get(path, follow=True)
+    assert response.context["validlink"]
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "another-Passphrase-7", "new_password2": "another-Passphrase-7"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="kenji").check_password("another-Passphrase-7")
+
+
+def test_password_change(client):
+    user = User.objects.create_user("kenji", "kenji@example.com", "a-long-Passphrase-9")
+    client.force_login(user)
+    response = client.post(
+        reverse("readers:password_change"),
+        {
+            "old_password": "a-long-Passphrase-9",
+            "new_password1": "another-Passphrase-7",
+            "new_password2": "another-Passphrase-7",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-Passphrase-7")
+
+
+def test_login_is_rate_limited_per_address(client, settings):
+    settings.READER_LOGIN_RATE = "3/m"
+    for _ in range(3):
+        assert (
+            client.post(reverse("readers:login"), {"username": "x", "password": "y"}).status_code
+            == 200
+        )
+    response = client.post(reverse("readers:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    assert (
+        other.post(reverse("readers:login"), {"username": "x", "password": "y"}).status_code == 200
+    )
+
+
+def test_signup_is_rate_limited(client, settings):
+    settings.READER_SIGNUP_RATE = "2/h"
+    signup(client, username="one")
+    client.logout()
+    signup(client, username="two")
+    client.logout()
+    response = signup(client, username="three")
+    assert response.status_code == 429
+    assert not User.objects.filter(username="three").exists()
+
+
+def test_forms_need_csrf(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("readers:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = client.get(reverse("readers:signup"))
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+
+
+def test_export_holds_the_account_and_follows(client):
+    user = User.objects.create_user("kenji", "kenji@example.com", "a-long-Passphrase-9")
+    story = make_story()
+    Follow.objects.create(reader=user, story=story)
+    client.force_login(user)
+    response = client.get(reverse("readers:export"))
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["username"] == "kenji"
+    assert [f["story"] for f in data["follows"]] == [story.slug]
+
+
+def test_delete_account_needs_the_password_and_removes_follows(client):
+    user = User.objects.create_user("kenji", "kenji@example.com", "a-long-Passphrase-9")
+    Follow.objects.create(reader=user, story=make_story())
+    client.force_login(user)
+    response = client.post(reverse("readers:delete"), {"password": "wrong"})
+    assert response.status_code == 200
+    assert "password" in response.context["form"].errors
+    response = client.post(reverse("readers:delete"), {"password": "a-long-Passphrase-9"})
+    assert response.status_code == 302
+    assert not User.objects.filter(username="kenji").exists()
+    assert not Follow.objects.exists()
+    assert client.get(reverse("readers:following")).status_code == 302
+
+
+def test_account_pages_need_a_login(client):
+    for name in ("following", "account", "export", "delete", "password_change"):
+        response = client.get(reverse(f"readers:{name}"))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("readers:login"))
