@@ -9,6 +9,7 @@ from people.models import StoryOrganization, StoryPerson
 from stories.models import (
     Category,
     HistoricalContext,
+    HistoricalVoice,
     KeyIndicator,
     Scenario,
     Source,
@@ -77,6 +78,14 @@ class HistoricalContextInline(admin.StackedInline):
     ]
 
 
+class HistoricalVoiceInline(admin.StackedInline):
+    model = HistoricalVoice
+    extra = 0
+    fields = [("position", "figure", "figure_context"), "text"]
+    formfield_overrides = COMPACT_TEXT
+    verbose_name_plural = "voices from history (always shown to readers as fiction)"
+
+
 class StorySourceInline(admin.TabularInline):
     model = StorySource
     extra = 0
@@ -108,6 +117,7 @@ class StoryAdmin(admin.ModelAdmin):
         TimelineEventInline,
         ScenarioInline,
         HistoricalContextInline,
+        HistoricalVoiceInline,
         StorySourceInline,
     ]
 

@@ -456,6 +456,27 @@ CONTEXTS = [
     },
 ]
 
+# Imagined perspectives, shown to signed-in readers under a fiction label.
+VOICES = [
+    {
+        "figure": "John F. Kennedy",
+        "figure_context": "U.S. President during the Cuban Missile Crisis",
+        "text": (
+            "In 1962 our messages crossed an ocean by cable while the clock ran. A line that "
+            "rings at once is not a concession to an adversary; it is insurance against our "
+            "own mistakes."
+        ),
+    },
+    {
+        "figure": "Nikita Khrushchev",
+        "figure_context": "Soviet leader, 1953–1964",
+        "text": (
+            "We tied a knot in the rope of war and both pulled. Generals who can call each other "
+            "can loosen it before anyone has to cut it."
+        ),
+    },
+]
+
 SOURCE_ORDER = [
     "reuters-hotline",
     "new-start-text",

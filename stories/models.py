@@ -382,6 +382,45 @@ class HistoricalContext(models.Model):
         return start if start == end else f"{start} – {end}"
 
 
+class HistoricalVoice(models.Model):
+    """A short, fictional perspective on the story in the voice of a historical figure.
+
+    Shown only to signed-in readers, and always under FICTION_LABEL: the label is part of the
+    model, not a field, so no editor can leave it off.
+    """
+
+    FICTION_LABEL = "Fictional content for perspective — not real quotes."
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="voices")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the story page.")
+    figure = models.CharField(
+        "historical figure",
+        max_length=150,
+        help_text='Who the piece imagines speaking, e.g. "John F. Kennedy".',
+    )
+    figure_context = models.CharField(
+        max_length=200, blank=True, help_text='Who they were, e.g. "U.S. President, 1961–1963".'
+    )
+    text = models.TextField(
+        help_text="Two or three sentences in their imagined voice. Readers always see it labelled as fiction."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "voice from history"
+        verbose_name_plural = "voices from history"
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="voice_text_not_empty")]
+
+    def __str__(self):
+        return f"{self.figure} on {self.story}"
+
+    @property
+    def label(self) -> str:
+        return self.FICTION_LABEL
+
+
 class ContentChange(models.Model):
     """One change to something readers can see: the log behind the API's offline sync.
 

@@ -63,7 +63,7 @@ def demo_load() -> dict[str, int]:
     """
     from people.models import Organization, Person, StoryOrganization, StoryPerson
     from stories import demo_content as demo
-    from stories.models import Category, HistoricalContext, KeyIndicator, Scenario
+    from stories.models import Category, HistoricalContext, HistoricalVoice, KeyIndicator, Scenario
     from timelines.models import TimelineEvent
 
     counts: dict[str, int] = {}
@@ -128,6 +128,10 @@ def demo_load() -> dict[str, int]:
     for position, data in enumerate(demo.CONTEXTS, start=1):
         _, changed = _upsert(HistoricalContext, {"story": story, "position": position}, data)
         tally("historical contexts", changed)
+
+    for position, data in enumerate(demo.VOICES, start=1):
+        _, changed = _upsert(HistoricalVoice, {"story": story, "position": position}, data)
+        tally("voices", changed)
 
     for position, key in enumerate(demo.SOURCE_ORDER, start=1):
         _, changed = _upsert(

@@ -16,6 +16,7 @@ INLINES = [
     "events",
     "scenarios",
     "historical_contexts",
+    "voices",
     "story_sources",
 ]
 

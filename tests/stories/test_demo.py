@@ -42,6 +42,9 @@ def test_load_demo_builds_every_section(demo_story):
     ]
     assert story.scenarios.count() == 4
     assert story.historical_contexts.count() == 3
+    voices = list(story.voices.all())
+    assert [v.figure for v in voices] == ["John F. Kennedy", "Nikita Khrushchev"]
+    assert all(v.label == "Fictional content for perspective — not real quotes." for v in voices)
     events = list(story.events.all())
     assert len(events) == 13
     assert [e.date for e in events] == [
