@@ -10,7 +10,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Story
-from stories.selectors import story_cards
+from stories.selectors import NEWEST_UPDATE_FIRST, story_cards
 from timelines.models import TimelineEvent
 
 MAX_QUERY_LENGTH = 120
@@ -19,7 +19,8 @@ MAX_TERMS = 8
 TEXT_CONFIG = "english"
 NAME_CONFIG = "simple"
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only: each word is safe to put in a raw tsquery ("word:*").
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
             + Case(When(in_names, then=Value(0.6)), default=Value(0.0))
             + Case(When(in_events, then=Value(0.3)), default=Value(0.0)),
         )
-        .order_by("-rank", "-updated_at", "-pk")
+        .order_by("-rank", *NEWEST_UPDATE_FIRST)
     )
 
 
@@ -130,7 +131,7 @@ def _fallback_search(terms: SearchTerms) -> QuerySet[Story]:
         story_cards()
         .filter(match)
         .annotate(rank=score * Value(1.0, output_field=FloatField()))
-        .order_by("-rank", "-updated_at", "-pk")
+        .order_by("-rank", *NEWEST_UPDATE_FIRST)
     )
 
 

@@ -107,6 +107,9 @@ def attach_citations(story: Story) -> None:
 
 CARD_INDICATORS = 3
 ENTITY_RECENT_EVENTS = 5
+# For stories annotated by with_latest_update(): the newest timeline event decides, as the
+# latest-update line on each card says; an edit to an old story does not lift it to the top.
+NEWEST_UPDATE_FIRST = (F("latest_event_date").desc(nulls_last=True), "-updated_at", "-pk")
 
 
 def _card_indicators() -> Prefetch:
@@ -119,7 +122,7 @@ def _card_indicators() -> Prefetch:
 
 
 def story_cards(*, category: Category | None = None) -> QuerySet[Story]:
-    """Published stories as cards, newest update first: category, latest update, first indicators."""
+    """Published stories as cards, newest timeline event first: category, latest update, first indicators."""
     stories = Story.objects.published()
     if category is not None:
         stories = stories.filter(category=category)
@@ -127,7 +130,7 @@ def story_cards(*, category: Category | None = None) -> QuerySet[Story]:
         stories.select_related("category")
         .with_latest_update()
         .prefetch_related(_card_indicators())
-        .order_by("-updated_at", "-pk")
+        .order_by(*NEWEST_UPDATE_FIRST)
     )
 
 
@@ -184,7 +187,7 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
         .annotate(
             relatedness=F("shared_people") * 3 + F("shared_organizations") * 2 + F("same_category")
         )
-        .order_by("-relatedness", "-updated_at", "-pk")[:limit]
+        .order_by("-relatedness", *NEWEST_UPDATE_FIRST)[:limit]
     )
 
 
@@ -229,5 +232,5 @@ def story_list_involving(
                 to_attr="recent_events",
             )
         )
-        .order_by("-updated_at", "-pk")
+        .order_by(*NEWEST_UPDATE_FIRST)
     )

@@ -172,3 +172,9 @@ def machine_date(item) -> str:
     if precision == Precision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+@register.filter
+def iso_datetime(value: datetime.datetime | None) -> str:
+    """W3C/ISO 8601 to the second with its offset, as sitemaps and Open Graph expect."""
+    return value.isoformat(timespec="seconds") if value else ""
