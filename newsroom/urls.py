@@ -7,6 +7,7 @@ admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("newsroom.api")),
     path("", include("readers.urls")),
     path("", include("people.urls")),
     path("", include("stories.urls")),

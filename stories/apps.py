@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class StoriesConfig(AppConfig):
     name = "stories"
     verbose_name = "Stories"
+
+    def ready(self):
+        # Connects the receivers that log content changes for the API's offline sync.
+        from stories import sync  # noqa: F401

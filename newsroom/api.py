@@ -1,0 +1,106 @@
+"""The API: one router for v1, the token endpoint, the OpenAPI schema and its docs pages.
+
+Mounted at /api/ by newsroom.urls. Versions live in the URL (/api/v1/…) through DRF's
+NamespaceVersioning, so a v2 can be added beside v1 without breaking installed apps.
+"""
+
+import json
+
+from django.http import HttpResponse
+from django.urls import include, path, re_path
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from newsroom.api_docs import API_DESCRIPTION
+from newsroom.rest import PROBLEM_MEDIA_TYPE, JSONRenderer, problem
+from people.api_views import OrganizationViewSet, PersonViewSet
+from stories.api_views import (
+    BriefViewSet,
+    CategoryViewSet,
+    SourceViewSet,
+    StoryViewSet,
+    SyncView,
+)
+from timelines.api_views import EventViewSet
+
+router = DefaultRouter()
+router.register("stories", StoryViewSet, basename="story")
+router.register("brief", BriefViewSet, basename="brief")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("people", PersonViewSet, basename="person")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("events", EventViewSet, basename="event")
+router.register("sources", SourceViewSet, basename="source")
+
+
+class TokenView(ObtainAuthToken):
+    """Trade a staff username and password for an API token."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        summary="Get an API token",
+        description="Send a staff account's username and password; use the token as "
+        "`Authorization: Token <key>` on writes. The same token comes back each time.",
+        request=inline_serializer(
+            "TokenRequest",
+            fields={
+                "username": serializers.CharField(),
+                "password": serializers.CharField(style={"input_type": "password"}),
+            },
+        ),
+        responses={200: inline_serializer("Token", fields={"token": serializers.CharField()})},
+        examples=[
+            OpenApiExample(
+                "Credentials",
+                value={"username": "editor", "password": "correct horse battery staple"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Token",
+                value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
+                response_only=True,
+            ),
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+def not_found(request, unmatched=""):
+    """Unknown paths under /api/ answer a JSON problem, not the site's HTML 404 page."""
+    body = problem(
+        404,
+        detail="No such API endpoint. The documentation is at /api/docs/.",
+        code="not_found",
+        request=request,
+    )
+    return HttpResponse(json.dumps(body), status=404, content_type=PROBLEM_MEDIA_TYPE)
+
+
+v1_patterns = [
+    path("", include(router.urls)),
+    path("sync/", SyncView.as_view(), name="sync"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+]
+
+urlpatterns = [
+    path("v1/", include((v1_patterns, "v1"), namespace="v1")),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            api_version="v1", custom_settings={"DESCRIPTION": API_DESCRIPTION}
+        ),
+        name="api-schema",
+    ),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-redoc",
+    ),
+    re_path(r"^(?P<unmatched>.*)$", not_found),
+]

@@ -1,0 +1,99 @@
+"""API endpoints for people and organizations."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+
+from newsroom.rest import ReadMixin, RecordWriteMixin
+from people.filters import OrganizationFilter, PersonFilter
+from people.models import Organization, Person
+from people.serializers import (
+    OrganizationDetailSerializer,
+    OrganizationSerializer,
+    OrganizationWriteSerializer,
+    PersonDetailSerializer,
+    PersonSerializer,
+    PersonWriteSerializer,
+)
+from stories.api_views import people_queryset
+
+WRITE_ACTIONS = ("create", "update", "partial_update")
+
+
+class _InvolvedViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    ordering_fields = {"name": "name", "updated_at": "updated_at"}
+    ordering = ("name", "pk")
+    list_serializer_class: type
+    write_serializer_class: type
+
+    def get_queryset(self):
+        return people_queryset(self.queryset.model, detail=self.action != "list")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return self.list_serializer_class
+        if self.action in WRITE_ACTIONS:
+            return self.write_serializer_class
+        return self.detail_serializer_class
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List people", description="Everyone stories involve, by name."),
+    retrieve=extend_schema(
+        summary="Read a person",
+        description="With every published story they appear in, and their role and status there.",
+    ),
+    create=extend_schema(
+        summary="Create a person",
+        description="JSON, or multipart form data to upload a photo.",
+        responses={201: PersonDetailSerializer},
+    ),
+    update=extend_schema(summary="Replace a person", responses={200: PersonDetailSerializer}),
+    partial_update=extend_schema(
+        summary="Change a person", responses={200: PersonDetailSerializer}
+    ),
+    destroy=extend_schema(
+        summary="Delete a person", description="Refused with 409 while a story involves them."
+    ),
+)
+class PersonViewSet(_InvolvedViewSet):
+    queryset = Person.objects.all()
+    filterset_class = PersonFilter
+    search_fields = ["name", "title"]
+    list_serializer_class = PersonSerializer
+    detail_serializer_class = PersonDetailSerializer
+    write_serializer_class = PersonWriteSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List organizations", description="Every organization stories involve, by name."
+    ),
+    retrieve=extend_schema(
+        summary="Read an organization",
+        description="With every published story it appears in, and its role and status there.",
+    ),
+    create=extend_schema(
+        summary="Create an organization",
+        description="JSON, or multipart form data to upload a logo.",
+        responses={201: OrganizationDetailSerializer},
+    ),
+    update=extend_schema(
+        summary="Replace an organization", responses={200: OrganizationDetailSerializer}
+    ),
+    partial_update=extend_schema(
+        summary="Change an organization", responses={200: OrganizationDetailSerializer}
+    ),
+    destroy=extend_schema(
+        summary="Delete an organization",
+        description="Refused with 409 while a story involves it.",
+    ),
+)
+class OrganizationViewSet(_InvolvedViewSet):
+    queryset = Organization.objects.all()
+    filterset_class = OrganizationFilter
+    search_fields = ["name", "kind"]
+    list_serializer_class = OrganizationSerializer
+    detail_serializer_class = OrganizationDetailSerializer
+    write_serializer_class = OrganizationWriteSerializer

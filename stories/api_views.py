@@ -1,0 +1,472 @@
+"""API endpoints for stories, categories and sources, the Daily Brief and offline sync."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from newsroom.rest import (
+    JSONLDRenderer,
+    JSONRenderer,
+    ReadMixin,
+    RecordWriteMixin,
+    check_if_match,
+    representation_etag,
+)
+from people.models import Organization, Person, StoryOrganization, StoryPerson
+from people.serializers import OrganizationDetailSerializer, PersonDetailSerializer
+from stories import exports, selectors, sync
+from stories.api_examples import STORY_WRITE_EXAMPLE
+from stories.filters import CategoryFilter, SourceFilter, StoryFilter, can_read_drafts
+from stories.models import Category, Source, Story
+from stories.serializers import (
+    CategorySerializer,
+    SourceDetailSerializer,
+    SourceSerializer,
+    SourceWriteSerializer,
+    StoryCardSerializer,
+    StorySerializer,
+)
+from stories.write_serializers import StoryWriteSerializer
+from stories.writes import story_write
+
+
+def published_count(relation: str) -> Count:
+    """Count the published stories reached through `relation` (a path ending at a story)."""
+    now = timezone.now()
+    return Count(
+        relation,
+        filter=Q(
+            **{f"{relation}__status": Story.Status.PUBLISHED, f"{relation}__published_at__lte": now}
+        ),
+        distinct=True,
+    )
+
+
+def written(view, story: Story, status_code: int) -> Response:
+    """The response to a story write: the story as a GET shows it, its ETag and Location."""
+    story = selectors.story_detail(slug=story.slug, include_unpublished=True)
+    data = StorySerializer(story, context=view.get_serializer_context()).data
+    headers = {"ETag": representation_etag(data)}
+    if status_code == status.HTTP_201_CREATED:
+        headers["Location"] = data["api_url"]
+    return Response(data, status=status_code, headers=headers)
+
+
+EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List stories as cards",
+        description="Stories as compact cards, most recently updated first. Readers see "
+        "published stories only; staff who may view stories see drafts too (`status`).",
+    ),
+    retrieve=extend_schema(
+        summary="Read a whole story",
+        description="Every section of the story page, in the page's order, with people and "
+        "organizations carrying their role and status in the story, timeline events with "
+        "their date precision and label, and each item's citations into `sources`. At most "
+        "12 SQL queries whatever the story holds.",
+    ),
+    create=extend_schema(
+        summary="Create a story with all its sections",
+        description="One request, one transaction: the story, its sections and any new "
+        "category, people, organizations or sources are created together, or nothing is. "
+        "Errors are keyed by field, then by row index. Needs `stories.add_story`; a "
+        "published story also needs `stories.publish_story`.",
+        examples=[STORY_WRITE_EXAMPLE],
+        responses={201: StorySerializer},
+    ),
+    update=extend_schema(
+        summary="Replace a story and all its sections",
+        description="Like create, but every section left out is emptied. Send the ETag you "
+        "read in If-Match: if the story changed since, the answer is 412 and nothing is "
+        "written. Needs `stories.change_story`, and `stories.publish_story` when the story "
+        "is or becomes published.",
+        examples=[STORY_WRITE_EXAMPLE],
+        responses={200: StorySerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields or sections of a story",
+        description="The fields given change; each section given replaces that section; "
+        "others stay. If-Match and permissions as for a full replace.",
+        examples=[
+            OpenApiExample(
+                "Fix the summary line",
+                value={"dek": "Military hotline restored on the day New START expires"},
+                request_only=True,
+            )
+        ],
+        responses={200: StorySerializer},
+    ),
+    destroy=extend_schema(
+        summary="Delete a story",
+        description="Needs `stories.delete_story` (and `stories.publish_story` for a "
+        "published story). Apps learn of it as a tombstone at their next sync.",
+    ),
+)
+class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
+    queryset = Story.objects.all()
+    filterset_class = StoryFilter
+    search_fields = ["headline", "dek", "overview"]
+    ordering_fields = {
+        "updated_at": "updated_at",
+        "published_at": "published_at",
+        "headline": "headline",
+    }
+    ordering = ("-updated_at", "-pk")
+    timestamp_fields = ("updated_at", "published_at")
+
+    def get_queryset(self):
+        drafts = can_read_drafts(self.request.user) and self.action not in EXPORT_ACTIONS
+        if self.action == "list":
+            return selectors.story_list(include_unpublished=drafts)
+        return selectors.story_detail_queryset(include_unpublished=drafts)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return StoryCardSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return StoryWriteSerializer
+        return StorySerializer
+
+    def get_object(self):
+        story = super().get_object()
+        selectors.attach_citations(story)
+        return story
+
+    def detail_data(self, story) -> dict:
+        return StorySerializer(story, context=self.get_serializer_context()).data
+
+    def related_timestamps(self, story):
+        if self.action == "list":
+            return []
+        return [
+            *(event.updated_at for event in story.events.all()),
+            *(row.person.updated_at for row in story.story_people.all()),
+            *(row.organization.updated_at for row in story.story_organizations.all()),
+            *(row.source.updated_at for row in story.story_sources.all()),
+        ]
+
+    def check_publish_rights(self, story: Story | None, data) -> None:
+        """Without `stories.publish_story` one may write drafts only, never a published story."""
+        if self.request.user.has_perm("stories.publish_story"):
+            return
+        if story is not None and story.status == Story.Status.PUBLISHED:
+            raise PermissionDenied(
+                "This story is published: changing or deleting it needs the publish permission."
+            )
+        wanted = data.get("status") if isinstance(data, dict) else None
+        if wanted == Story.Status.PUBLISHED:
+            raise PermissionDenied(
+                "Publishing needs the publish permission; save the story as a draft instead."
+            )
+
+    def create(self, request, *args, **kwargs):
+        self.check_publish_rights(None, request.data)
+        serializer = StoryWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        story = story_write(story=None, data=serializer.validated_data, replace_all_sections=True)
+        return written(self, story, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        story = self.get_object()
+        check_if_match(request, representation_etag(self.detail_data(story)))
+        self.check_publish_rights(story, request.data)
+        serializer = StoryWriteSerializer(
+            story, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        story = story_write(
+            story=story, data=serializer.validated_data, replace_all_sections=not partial
+        )
+        return written(self, story, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        story = self.get_object()
+        check_if_match(request, representation_etag(self.detail_data(story)))
+        self.check_publish_rights(story, {})
+        story.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _export(self, build):
+        story = self.get_object()
+        response = Response(build(story, self.request))
+        response.last_modified = self.last_modified_for([story])
+        return response
+
+    @extend_schema(
+        summary="The story as schema.org NewsArticle JSON-LD",
+        description="For search engines and link previews. Published stories only.",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="schema.org NewsArticle")},
+    )
+    @action(
+        detail=True,
+        url_path="export/news-article",
+        url_name="news-article",
+        renderer_classes=[JSONLDRenderer, JSONRenderer],
+    )
+    def news_article(self, request, pk=None):
+        return self._export(exports.news_article)
+
+    @extend_schema(
+        summary="The story as IPTC ninjs 3.0",
+        description="The news-industry JSON format (ninjs 3.0), with the timeline as `events`. "
+        "Published stories only.",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="IPTC ninjs 3.0 news item")
+        },
+    )
+    @action(detail=True, url_path="export/ninjs", url_name="ninjs")
+    def ninjs(self, request, pk=None):
+        return self._export(exports.ninjs)
+
+    @extend_schema(
+        summary="The story's timeline as TimelineJS 3 JSON",
+        description="Load it into TimelineJS to embed the timeline elsewhere: events as slides "
+        "grouped by kind, historical contexts as eras. Published stories only.",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="TimelineJS 3 timeline")},
+    )
+    @action(detail=True, url_path="export/timelinejs", url_name="timelinejs")
+    def timelinejs(self, request, pk=None):
+        return self._export(exports.timelinejs)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The Daily Brief",
+        description="The home page as data: published stories as cards, most recently "
+        "updated first, the same selection and order as the Daily Brief page.",
+    )
+)
+class BriefViewSet(ReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Story.objects.all()
+    serializer_class = StoryCardSerializer
+    filter_backends = []
+    ordering = ("-updated_at", "-pk")
+    timestamp_fields = ("updated_at", "published_at")
+
+    def get_queryset(self):
+        return selectors.story_list()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List categories",
+        description="Every category, with its published story count and a link to its stories.",
+    ),
+    retrieve=extend_schema(summary="Read a category"),
+)
+class CategoryViewSet(ReadMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    filterset_class = CategoryFilter
+    search_fields = ["name"]
+    ordering_fields = {"name": "name"}
+    ordering = ("name", "pk")
+    timestamp_fields = ()
+
+    def get_queryset(self):
+        return Category.objects.annotate(story_count=published_count("stories"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sources", description="Sources that stories cite."),
+    retrieve=extend_schema(
+        summary="Read a source", description="With the published stories that list it."
+    ),
+    create=extend_schema(summary="Create a source", responses={201: SourceDetailSerializer}),
+    update=extend_schema(summary="Replace a source", responses={200: SourceDetailSerializer}),
+    partial_update=extend_schema(
+        summary="Change a source", responses={200: SourceDetailSerializer}
+    ),
+    destroy=extend_schema(
+        summary="Delete a source",
+        description="Refused with 409 while a story lists it.",
+    ),
+)
+class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
+    queryset = Source.objects.all()
+    filterset_class = SourceFilter
+    search_fields = ["title", "publisher", "authors"]
+    ordering_fields = {"updated_at": "updated_at", "title": "title", "publisher": "publisher"}
+    ordering = ("-updated_at", "-pk")
+    detail_serializer_class = SourceDetailSerializer
+
+    def get_queryset(self):
+        sources = Source.objects.annotate(story_count=published_count("story_sources__story"))
+        if self.action == "list":
+            return sources
+        return sources.prefetch_related(
+            Prefetch(
+                "stories",
+                queryset=Story.objects.published().order_by("-updated_at", "-pk"),
+                to_attr="published_stories",
+            )
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return SourceSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return SourceWriteSerializer
+        return SourceDetailSerializer
+
+
+# Offline sync ------------------------------------------------------------------------------
+
+
+class SyncQuerySerializer(serializers.Serializer):
+    since = serializers.CharField(
+        required=False,
+        max_length=2000,
+        help_text="The `token` of your last sync. Leave out on the first sync.",
+    )
+    limit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        default=50,
+        help_text="At most this many objects per response (default 50); `has_more` says "
+        "when to call again at once with the new token.",
+    )
+
+
+class TombstoneSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=["story", "category", "person", "organization", "source"],
+        help_text="What kind of object to forget.",
+    )
+    id = serializers.IntegerField(help_text="Its id.")
+
+
+class SyncSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Pass as `since` on your next sync.")
+    full = serializers.BooleanField(
+        help_text="True for the first sync and its follow-up pages: together they hold "
+        "everything published, so drop any local copy they do not include."
+    )
+    has_more = serializers.BooleanField(help_text="Call again now with `token` for the rest.")
+    stories = StorySerializer(many=True, help_text="Whole stories to store or replace.")
+    categories = CategorySerializer(many=True)
+    people = PersonDetailSerializer(many=True)
+    organizations = OrganizationDetailSerializer(many=True)
+    sources = SourceSerializer(many=True)
+    deleted = TombstoneSerializer(
+        many=True,
+        help_text="Objects that were deleted, unpublished or never public: remove them.",
+    )
+
+
+class SyncView(APIView):
+    """Everything an app needs to work offline, and later only what changed."""
+
+    permission_classes = [AllowAny]  # published content only, for everyone
+
+    @extend_schema(
+        summary="Sync for offline reading",
+        description="Call without `since` the first time: the response (with its follow-up "
+        "pages while `has_more` is true) holds every published story in full, and every "
+        "category, person, organization and source. Keep the returned `token`; next time "
+        "pass it as `since` to get only what was created or changed since, as whole "
+        "objects, and `deleted` tombstones (type and id) for what was deleted or "
+        "unpublished. Tokens never expire; a damaged one answers 400, and the app should "
+        "then sync again from scratch.",
+        parameters=[SyncQuerySerializer],
+        responses={200: SyncSerializer},
+    )
+    def get(self, request, *args, **kwargs):
+        query = SyncQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        position = None
+        if "since" in query.validated_data:
+            try:
+                position = sync.SyncPosition.from_token(query.validated_data["since"])
+            except sync.InvalidToken as exc:
+                raise serializers.ValidationError({"since": [str(exc)]}) from None
+        batch = sync.sync_batch(position=position, limit=query.validated_data["limit"])
+        context = {"request": request, "view": self}
+        response = Response(
+            {
+                "token": batch.position.to_token(),
+                "full": batch.full,
+                "has_more": batch.has_more,
+                "stories": StorySerializer(
+                    _sync_stories(batch.story_ids), many=True, context=context
+                ).data,
+                "categories": CategorySerializer(
+                    _only(
+                        Category.objects.annotate(story_count=published_count("stories")),
+                        batch.category_ids,
+                    ),
+                    many=True,
+                    context=context,
+                ).data,
+                "people": PersonDetailSerializer(
+                    _only(people_queryset(Person, detail=True), batch.person_ids),
+                    many=True,
+                    context=context,
+                ).data,
+                "organizations": OrganizationDetailSerializer(
+                    _only(people_queryset(Organization, detail=True), batch.organization_ids),
+                    many=True,
+                    context=context,
+                ).data,
+                "sources": SourceSerializer(
+                    _only(
+                        Source.objects.annotate(
+                            story_count=published_count("story_sources__story")
+                        ),
+                        batch.source_ids,
+                    ),
+                    many=True,
+                    context=context,
+                ).data,
+                "deleted": batch.deleted,
+            }
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _only(queryset, ids):
+    """All rows when `ids` is None, else just those (none for an empty list), by id."""
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.order_by("pk")
+
+
+def _sync_stories(ids) -> list[Story]:
+    stories = list(selectors.story_detail_queryset().filter(pk__in=ids).order_by("pk"))
+    for story in stories:
+        selectors.attach_citations(story)
+    return stories
+
+
+def people_queryset(model, *, detail: bool):
+    """People or organizations with their published story count, and roles for a detail."""
+    queryset = model.objects.annotate(story_count=published_count("story_roles__story"))
+    if not detail:
+        return queryset
+    through = StoryPerson if model is Person else StoryOrganization
+    return queryset.prefetch_related(
+        Prefetch(
+            "story_roles",
+            queryset=through.objects.filter(story__in=Story.objects.published())
+            .select_related("story")
+            .order_by("-story__updated_at", "-story__pk"),
+            to_attr="published_roles",
+        )
+    )

@@ -1,0 +1,353 @@
+"""Offline sync for the apps: the change log behind `/api/v1/sync/` and the reads that use it.
+
+Every save or delete of something readers see (a story or any of its sections, a category, a
+person, an organization, a source) is recorded as a `ContentChange` once the transaction
+commits. A sync token is a signed position in that log; a later sync returns what changed
+since, with tombstones for whatever a reader may no longer see.
+"""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core import signing
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from django.utils import timezone
+
+from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories.models import (
+    Category,
+    ContentChange,
+    HistoricalContext,
+    KeyIndicator,
+    Scenario,
+    Source,
+    Story,
+    StorySource,
+)
+from timelines.models import TimelineEvent
+
+Kind = ContentChange.Kind
+
+# Rows that belong to one story: a change to any of them changes the story's representation.
+STORY_PARTS = (
+    KeyIndicator,
+    Scenario,
+    HistoricalContext,
+    StorySource,
+    StoryPerson,
+    StoryOrganization,
+    TimelineEvent,
+)
+CITATION_TABLES = (
+    TimelineEvent.sources.through,
+    KeyIndicator.sources.through,
+    Scenario.sources.through,
+)
+SHARED_RECORDS = {
+    Category: Kind.CATEGORY,
+    Person: Kind.PERSON,
+    Organization: Kind.ORGANIZATION,
+    Source: Kind.SOURCE,
+}
+
+
+# Recording ---------------------------------------------------------------------------------
+
+
+def record_changes(kind: str, object_ids: Iterable[int]) -> None:
+    """Note that these objects changed; the log rows are written when the transaction commits.
+
+    Changes made in one transaction are collected per connection and written together, once
+    per object, by whichever of its on-commit callbacks runs first.
+    """
+    ids = {int(i) for i in object_ids if i is not None}
+    if not ids:
+        return
+    pending = _pending_changes()
+    pending.update((kind, object_id) for object_id in ids)
+    transaction.on_commit(_write_pending_changes)
+
+
+def _pending_changes() -> set[tuple[str, int]]:
+    if not hasattr(connection, "_newsroom_pending_changes"):
+        connection._newsroom_pending_changes = set()
+    return connection._newsroom_pending_changes
+
+
+def _write_pending_changes() -> None:
+    pending = _pending_changes()
+    if not pending:
+        return
+    rows = [ContentChange(kind=kind, object_id=object_id) for kind, object_id in sorted(pending)]
+    pending.clear()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Ids must become visible in the order they are handed out, or a sync that reads
+            # id 11 before id 10 commits would skip 10 for ever. The lock serialises writers of
+            # the log only; readers (SELECT) are not blocked. SQLite serialises writes anyway.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(ContentChange._meta.db_table)} "
+                    "IN EXCLUSIVE MODE"
+                )
+        ContentChange.objects.bulk_create(rows)
+
+
+def _stories_citing(source_ids: Iterable[int]) -> set[int]:
+    """Ids of stories that list or cite any of these sources."""
+    source_ids = list(source_ids)
+    listed = StorySource.objects.filter(source_id__in=source_ids).values_list("story_id")
+    events = TimelineEvent.objects.filter(sources__in=source_ids).values_list("story_id")
+    indicators = KeyIndicator.objects.filter(sources__in=source_ids).values_list("story_id")
+    scenarios = Scenario.objects.filter(sources__in=source_ids).values_list("story_id")
+    return {
+        story_id
+        for (story_id,) in listed.order_by().union(
+            events.order_by(), indicators.order_by(), scenarios.order_by()
+        )
+    }
+
+
+def _stories_showing(instance) -> set[int]:
+    """Ids of the stories whose representation embeds this shared record."""
+    if isinstance(instance, Category):
+        return set(Story.objects.filter(category=instance).values_list("pk", flat=True))
+    if isinstance(instance, Person):
+        return set(StoryPerson.objects.filter(person=instance).values_list("story_id", flat=True))
+    if isinstance(instance, Organization):
+        return set(
+            StoryOrganization.objects.filter(organization=instance).values_list(
+                "story_id", flat=True
+            )
+        )
+    return _stories_citing([instance.pk])
+
+
+@receiver(post_save, sender=Story)
+@receiver(post_delete, sender=Story)
+def _story_changed(sender, instance, **kwargs):
+    record_changes(Kind.STORY, [instance.pk])
+
+
+def _story_part_changed(sender, instance, **kwargs):
+    record_changes(Kind.STORY, [instance.story_id])
+
+
+for _model in STORY_PARTS:
+    post_save.connect(_story_part_changed, sender=_model, dispatch_uid=f"sync-{_model.__name__}")
+    post_delete.connect(_story_part_changed, sender=_model, dispatch_uid=f"sync-{_model.__name__}")
+
+
+def _shared_record_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    record_changes(SHARED_RECORDS[sender], [instance.pk])
+    # A story embeds the names of its category, people, organizations and sources.
+    record_changes(Kind.STORY, _stories_showing(instance))
+
+
+def _shared_record_deleting(sender, instance, **kwargs):
+    # Read before the delete: a source's citation rows go with it, silently.
+    record_changes(Kind.STORY, _stories_showing(instance))
+
+
+def _shared_record_deleted(sender, instance, **kwargs):
+    record_changes(SHARED_RECORDS[sender], [instance.pk])
+
+
+for _model in SHARED_RECORDS:
+    uid = f"sync-{_model.__name__}"
+    post_save.connect(_shared_record_saved, sender=_model, dispatch_uid=uid)
+    pre_delete.connect(_shared_record_deleting, sender=_model, dispatch_uid=uid)
+    post_delete.connect(_shared_record_deleted, sender=_model, dispatch_uid=uid)
+
+
+def _citations_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    if not reverse:
+        # instance is the event, indicator or scenario.
+        record_changes(Kind.STORY, [instance.story_id])
+    elif action == "pre_clear":
+        record_changes(Kind.STORY, _stories_citing([instance.pk]))
+    else:
+        # instance is the source; pk_set holds events, indicators or scenarios of `model`.
+        record_changes(
+            Kind.STORY, model.objects.filter(pk__in=pk_set).values_list("story_id", flat=True)
+        )
+
+
+for _through in CITATION_TABLES:
+    m2m_changed.connect(
+        _citations_changed, sender=_through, dispatch_uid=f"sync-{_through.__name__}"
+    )
+
+
+# Tokens ------------------------------------------------------------------------------------
+
+TOKEN_SALT = "newsroom.api.sync"
+
+
+class InvalidToken(ValueError):
+    """The sync token was not issued by this server, or is damaged."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncPosition:
+    """Where a client stands: log position, time of its last sync, and snapshot progress.
+
+    `after_story` is set while a first (full) sync is being paged through: the id of the last
+    story sent so far.
+    """
+
+    change_id: int
+    synced_at: dt.datetime
+    after_story: int | None = None
+
+    def to_token(self) -> str:
+        payload = {"v": 1, "c": self.change_id, "t": self.synced_at.isoformat()}
+        if self.after_story is not None:
+            payload["a"] = self.after_story
+        return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token: str) -> "SyncPosition":
+        try:
+            payload = signing.loads(token, salt=TOKEN_SALT)
+            if payload.get("v") != 1:
+                raise InvalidToken("Unknown token version.")
+            after = payload.get("a")
+            position = cls(
+                change_id=int(payload["c"]),
+                synced_at=dt.datetime.fromisoformat(payload["t"]),
+                after_story=None if after is None else int(after),
+            )
+        except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InvalidToken("This sync token is not valid; sync again without one.") from exc
+        if position.synced_at.tzinfo is None:
+            raise InvalidToken("This sync token is not valid; sync again without one.")
+        return position
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class SyncBatch:
+    """What one sync response carries: ids to send in full, tombstones, and the next position."""
+
+    full: bool
+    story_ids: list[int]
+    category_ids: list[int] | None  # None: every category (a full sync)
+    person_ids: list[int] | None
+    organization_ids: list[int] | None
+    source_ids: list[int] | None
+    deleted: list[dict]
+    position: SyncPosition
+    has_more: bool
+
+
+def latest_change_id() -> int:
+    """The newest position in the change log, 0 when it is empty."""
+    last = ContentChange.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0
+
+
+def sync_batch(*, position: SyncPosition | None, limit: int) -> SyncBatch:
+    """Decide what a client at `position` needs, at most `limit` stories at a time.
+
+    Without a position (first sync) every published story is sent, in pages of `limit`,
+    together with every category, person, organization and source on the first page. With a
+    position, every object that changed since is sent again if readers can see it, and named
+    in `deleted` if they cannot; stories whose scheduled publication time has passed since
+    the last sync are sent too.
+    """
+    now = timezone.now()
+    if position is None or position.after_story is not None:
+        return _snapshot_batch(position=position, limit=limit, now=now)
+    return _incremental_batch(position=position, limit=limit, now=now)
+
+
+def _snapshot_batch(*, position: SyncPosition | None, limit: int, now) -> SyncBatch:
+    first_page = position is None
+    if first_page:
+        # Read the log position before the content, so anything changing meanwhile is sent
+        # again next time rather than missed.
+        position = SyncPosition(change_id=latest_change_id(), synced_at=now)
+    ids = list(
+        Story.objects.published()
+        .filter(pk__gt=position.after_story or 0)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    has_more = len(ids) > limit
+    ids = ids[:limit]
+    next_position = dataclasses.replace(position, after_story=ids[-1] if has_more else None)
+    return SyncBatch(
+        full=True,
+        story_ids=ids,
+        category_ids=None if first_page else [],
+        person_ids=None if first_page else [],
+        organization_ids=None if first_page else [],
+        source_ids=None if first_page else [],
+        deleted=[],
+        position=next_position,
+        has_more=has_more,
+    )
+
+
+def _incremental_batch(*, position: SyncPosition, limit: int, now) -> SyncBatch:
+    changed: dict[str, set[int]] = {kind: set() for kind in Kind.values}
+    last_id = position.change_id
+    has_more = False
+    rows = (
+        ContentChange.objects.filter(id__gt=position.change_id)
+        .order_by("id")
+        .values_list("id", "kind", "object_id")
+    )
+    for change_id, kind, object_id in rows.iterator(chunk_size=2000):
+        if object_id not in changed[kind]:
+            if sum(map(len, changed.values())) >= limit:
+                has_more = True
+                break
+            changed[kind].add(object_id)
+        last_id = change_id
+
+    # Scheduled stories whose time came since the last sync changed nothing in the log.
+    came_out = Story.objects.published().filter(published_at__gt=position.synced_at)
+    changed[Kind.STORY].update(came_out.values_list("pk", flat=True))
+
+    visible_stories = set(
+        Story.objects.published().filter(pk__in=changed[Kind.STORY]).values_list("pk", flat=True)
+    )
+    existing = {
+        kind: set(model.objects.filter(pk__in=changed[kind]).values_list("pk", flat=True))
+        for model, kind in SHARED_RECORDS.items()
+    }
+    deleted = [
+        {"type": Kind.STORY.value, "id": pk} for pk in sorted(changed[Kind.STORY] - visible_stories)
+    ]
+    for kind in (Kind.CATEGORY, Kind.PERSON, Kind.ORGANIZATION, Kind.SOURCE):
+        deleted += [{"type": kind.value, "id": pk} for pk in sorted(changed[kind] - existing[kind])]
+    next_position = SyncPosition(
+        change_id=last_id, synced_at=position.synced_at if has_more else now
+    )
+    return SyncBatch(
+        full=False,
+        story_ids=sorted(visible_stories),
+        category_ids=sorted(existing[Kind.CATEGORY]),
+        person_ids=sorted(existing[Kind.PERSON]),
+        organization_ids=sorted(existing[Kind.ORGANIZATION]),
+        source_ids=sorted(existing[Kind.SOURCE]),
+        deleted=deleted,
+        position=next_position,
+        has_more=has_more,
+    )
+
+
+def latest_change_time():
+    """When readers' content last changed, by the log; None before the first change."""
+    return ContentChange.objects.order_by("-id").values_list("changed_at", flat=True).first()

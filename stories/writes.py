@@ -1,0 +1,203 @@
+"""Whole-story writes: a story and its sections created or replaced in one transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories.models import (
+    Category,
+    HistoricalContext,
+    KeyIndicator,
+    Scenario,
+    Source,
+    Story,
+    StorySource,
+)
+from stories.services import story_sync_cited_sources
+from timelines.models import TimelineEvent
+
+SECTION_NAMES = (
+    "sources",
+    "indicators",
+    "people",
+    "organizations",
+    "events",
+    "scenarios",
+    "historical_contexts",
+)
+
+
+@transaction.atomic
+def story_write(*, story: Story | None, data: dict, replace_all_sections: bool) -> Story:
+    """Create a story (`story` None) or change one; the sections in `data` replace the old ones.
+
+    `data` is validated input (see `StoryWriteSerializer`). With `replace_all_sections`, a
+    section missing from `data` is emptied (PUT); otherwise it is left alone (PATCH). Rows of
+    indicators, events, scenarios and contexts that carry an `id` are updated in place, so
+    their ids survive. Citations are source numbers in the story's list. Everything happens in
+    one transaction: on any error nothing is written.
+    """
+    data = dict(data)
+    sections = {name: data.pop(name) for name in SECTION_NAMES if name in data}
+    if replace_all_sections:
+        for name in SECTION_NAMES:
+            sections.setdefault(name, [])
+    new_category = data.pop("new_category", None)
+    if new_category is not None:
+        data["category"] = Category.objects.create(**new_category)
+
+    story = story or Story()
+    for name, value in data.items():
+        setattr(story, name, value)
+    story.save()
+
+    if "sources" in sections:
+        _replace_sources(story, sections["sources"])
+    source_ids = list(
+        story.story_sources.order_by("position", "pk").values_list("source_id", flat=True)
+    )
+    if "indicators" in sections:
+        _replace_rows(story, KeyIndicator, sections["indicators"], source_ids, positioned=True)
+    if "people" in sections:
+        _replace_people(story, sections["people"])
+    if "organizations" in sections:
+        _replace_organizations(story, sections["organizations"])
+    if "events" in sections:
+        _replace_rows(story, TimelineEvent, sections["events"], source_ids, positioned=False)
+    if "scenarios" in sections:
+        _replace_rows(story, Scenario, sections["scenarios"], source_ids, positioned=True)
+    if "historical_contexts" in sections:
+        _replace_rows(
+            story, HistoricalContext, sections["historical_contexts"], None, positioned=True
+        )
+    # Sources replaced on their own may leave older citations pointing outside the list.
+    story_sync_cited_sources(story=story)
+    return story
+
+
+def _replace_sources(story: Story, rows: list[dict]) -> None:
+    sources = [row.get("source") or Source.objects.create(**row["new_source"]) for row in rows]
+    story.story_sources.all().delete()
+    StorySource.objects.bulk_create(
+        StorySource(story=story, source=source, position=position)
+        for position, source in enumerate(sources, start=1)
+    )
+
+
+def _replace_people(story: Story, rows: list[dict]) -> None:
+    people = [row.get("person") or Person.objects.create(**row["new_person"]) for row in rows]
+    story.story_people.all().delete()
+    StoryPerson.objects.bulk_create(
+        StoryPerson(
+            story=story,
+            person=person,
+            role=row.get("role", ""),
+            status=row.get("status", ""),
+            position=position,
+        )
+        for position, (person, row) in enumerate(zip(people, rows, strict=True), start=1)
+    )
+
+
+def _replace_organizations(story: Story, rows: list[dict]) -> None:
+    organizations = [
+        row.get("organization") or Organization.objects.create(**row["new_organization"])
+        for row in rows
+    ]
+    story.story_organizations.all().delete()
+    StoryOrganization.objects.bulk_create(
+        StoryOrganization(
+            story=story,
+            organization=organization,
+            role=row.get("role", ""),
+            status=row.get("status", ""),
+            position=position,
+        )
+        for position, (organization, row) in enumerate(
+            zip(organizations, rows, strict=True), start=1
+        )
+    )
+
+
+def _replace_rows(story, model, rows, source_ids, *, positioned: bool) -> None:
+    """Make the story's rows of `model` exactly `rows`: update by id, create, delete the rest."""
+    existing = {obj.pk: obj for obj in model.objects.filter(story=story)}
+    kept, created, changed_fields = [], [], set()
+    cites_by_row = []
+    has_updated_at = any(f.name == "updated_at" for f in model._meta.fields)
+    now = timezone.now()
+    for position, row in enumerate(rows, start=1):
+        values = dict(row)
+        cites = values.pop("cites", [])
+        row_id = values.pop("id", None)
+        if positioned:
+            values["position"] = position
+        obj = existing.get(row_id) if row_id is not None else None
+        if obj is None:
+            obj = model(story=story, **values)
+            created.append(obj)
+        else:
+            differs = [name for name, value in values.items() if getattr(obj, name) != value]
+            for name in differs:
+                setattr(obj, name, values[name])
+            if differs:
+                changed_fields.update(differs)
+                if has_updated_at:
+                    obj.updated_at = now
+                    changed_fields.add("updated_at")
+                kept.append((obj, True))
+            else:
+                kept.append((obj, False))
+        cites_by_row.append((obj, cites))
+
+    kept_ids = [obj.pk for obj, _ in kept]
+    model.objects.filter(story=story).exclude(pk__in=kept_ids).delete()
+    to_update = [obj for obj, changed in kept if changed]
+    if to_update:
+        model.objects.bulk_update(to_update, fields=sorted(changed_fields))
+    model.objects.bulk_create(created)
+
+    if source_ids is None:
+        return
+    through = model.sources.through
+    owner = f"{model._meta.model_name}_id"
+    through.objects.filter(**{f"{owner}__in": [obj.pk for obj, _ in cites_by_row]}).delete()
+    through.objects.bulk_create(
+        through(**{owner: obj.pk, "source_id": source_ids[number - 1]})
+        for obj, cites in cites_by_row
+        for number in cites
+    )
+
+
+def _touch_stories(*story_ids) -> None:
+    # The story's representation changed with its timeline: its updated_at says so.
+    Story.objects.filter(pk__in={i for i in story_ids if i}).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def event_write(*, event: TimelineEvent | None, data: dict) -> TimelineEvent:
+    """Create or change one timeline event; `cites` are numbers in its story's source list."""
+    data = dict(data)
+    cites = data.pop("cites", None)
+    event = event or TimelineEvent()
+    previous_story_id = event.story_id
+    for name, value in data.items():
+        setattr(event, name, value)
+    event.save()
+    if cites is not None:
+        source_ids = list(
+            StorySource.objects.filter(story_id=event.story_id)
+            .order_by("position", "pk")
+            .values_list("source_id", flat=True)
+        )
+        event.sources.set([source_ids[number - 1] for number in cites])
+    _touch_stories(event.story_id, previous_story_id)
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event: TimelineEvent) -> None:
+    """Delete one timeline event."""
+    story_id = event.story_id
+    event.delete()
+    _touch_stories(story_id)

@@ -1,0 +1,99 @@
+"""API endpoint for timeline events across stories."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from newsroom.rest import ReadMixin, RecordWriteMixin
+from stories.filters import visible_stories
+from stories.models import Story, StorySource
+from stories.writes import event_delete, event_write
+from timelines.filters import EventFilter
+from timelines.models import TimelineEvent
+from timelines.serializers import EventSerializer, EventWriteSerializer
+
+
+def attach_event_citations(events) -> None:
+    """Number each event's cited sources by its story's source list (both prefetched)."""
+    for event in events:
+        numbered = {
+            row.source_id: (n, row.source)
+            for n, row in enumerate(event.story.story_sources.all(), start=1)
+        }
+        event.citations = sorted(
+            (numbered[source.pk] for source in event.sources.all() if source.pk in numbered),
+            key=lambda citation: citation[0],
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List timeline events",
+        description="Events of published stories, newest first. Filter by story, kind and "
+        "date range to build a timeline across stories.",
+    ),
+    retrieve=extend_schema(summary="Read a timeline event"),
+    create=extend_schema(
+        summary="Add an event to a story",
+        description="Needs `timelines.add_timelineevent`, and `stories.publish_story` when "
+        "the story is published. `cites` are numbers in the story's source list.",
+        responses={201: EventSerializer},
+    ),
+    update=extend_schema(summary="Replace an event", responses={200: EventSerializer}),
+    partial_update=extend_schema(summary="Change an event", responses={200: EventSerializer}),
+    destroy=extend_schema(summary="Delete an event"),
+)
+class EventViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
+    queryset = TimelineEvent.objects.all()
+    filterset_class = EventFilter
+    search_fields = ["title", "description"]
+    ordering_fields = {"date": "date", "updated_at": "updated_at"}
+    ordering = ("-date", "-sequence", "-pk")
+    detail_serializer_class = EventSerializer
+
+    def get_queryset(self):
+        return (
+            TimelineEvent.objects.filter(story__in=visible_stories(self.request))
+            .select_related("story")
+            .prefetch_related(
+                "sources",
+                Prefetch(
+                    "story__story_sources",
+                    queryset=StorySource.objects.select_related("source").order_by(
+                        "position", "pk"
+                    ),
+                ),
+            )
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return EventWriteSerializer
+        return EventSerializer
+
+    def prepare(self, events) -> None:
+        attach_event_citations(events)
+
+    def detail_data(self, event) -> dict:
+        attach_event_citations([event])
+        return super().detail_data(event)
+
+    def check_story_rights(self, story: Story) -> None:
+        if story.status == Story.Status.PUBLISHED and not self.request.user.has_perm(
+            "stories.publish_story"
+        ):
+            raise PermissionDenied(
+                "The story is published: changing its timeline needs the publish permission."
+            )
+
+    def save_record(self, serializer, instance=None):
+        if instance is not None:
+            self.check_story_rights(instance.story)
+        if "story" in serializer.validated_data:
+            self.check_story_rights(serializer.validated_data["story"])
+        return event_write(event=instance, data=serializer.validated_data)
+
+    def delete_record(self, event) -> None:
+        self.check_story_rights(event.story)
+        event_delete(event=event)

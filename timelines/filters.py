@@ -1,0 +1,27 @@
+"""Query-string filters for the timeline event endpoint."""
+
+import django_filters
+
+from newsroom.rest import DateTimeFilter, IdFilter
+from timelines.models import TimelineEvent
+
+
+class EventFilter(django_filters.FilterSet):
+    story = IdFilter(field_name="story_id", help_text="Only events of this story (id).")
+    kind = django_filters.MultipleChoiceFilter(
+        choices=TimelineEvent.Kind.choices,
+        help_text="Only events of these kinds; repeat the parameter for several.",
+    )
+    date_after = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", help_text="Events dated on or after this day."
+    )
+    date_before = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", help_text="Events dated on or before this day."
+    )
+    updated_since = DateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Changed at or after this time."
+    )
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["story", "kind", "date_after", "date_before", "updated_since"]

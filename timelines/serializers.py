@@ -1,0 +1,179 @@
+"""Timeline events as the API shows and accepts them."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from newsroom.rest import SparseFieldsSerializerMixin, absolute
+from stories.models import Story
+from timelines.dates import validate_partial_date
+from timelines.models import TimelineEvent
+
+MAX_CITES = 50
+
+
+class CitationSerializer(serializers.Serializer):
+    """One source an item cites: its number in the story's source list, and what it is."""
+
+    number = serializers.IntegerField(help_text="Position in the story's `sources` list, from 1.")
+    source_id = serializers.IntegerField(source="source.id")
+    title = serializers.CharField(source="source.title")
+    publisher = serializers.CharField(source="source.publisher")
+    url = serializers.CharField(
+        source="source.url", help_text="Link to the original; empty for print or offline sources."
+    )
+
+    def to_representation(self, citation):
+        number, source = citation
+        return super().to_representation({"number": number, "source": source})
+
+
+class CitingMixin(serializers.Serializer):
+    """`cites` (numbers) and `citations` (the sources), from `citations` set by the selector."""
+
+    cites = serializers.SerializerMethodField(
+        help_text="Numbers of the cited sources in the story's `sources` list."
+    )
+    citations = serializers.SerializerMethodField(help_text="The cited sources, in number order.")
+
+    def get_cites(self, item) -> list[int]:
+        return [number for number, _ in getattr(item, "citations", [])]
+
+    @extend_schema_field(CitationSerializer(many=True))
+    def get_citations(self, item):
+        return CitationSerializer(getattr(item, "citations", []), many=True).data
+
+
+class StoryEventSerializer(CitingMixin, serializers.ModelSerializer):
+    """A timeline event inside its story."""
+
+    date_display = serializers.CharField(
+        read_only=True,
+        help_text='The date as readers see it: "5 Feb 2026", "Oct 1962", "1963" or the label.',
+    )
+
+    class Meta:
+        model = TimelineEvent
+        fields = [
+            "id",
+            "date",
+            "precision",
+            "date_label",
+            "date_display",
+            "sequence",
+            "title",
+            "description",
+            "kind",
+            "cites",
+            "citations",
+        ]
+
+
+class StoryRefSerializer(serializers.ModelSerializer):
+    """Which story something belongs to."""
+
+    url = serializers.SerializerMethodField(help_text="The story's reader page.")
+    api_url = serializers.SerializerMethodField(help_text="The story in the API.")
+
+    class Meta:
+        model = Story
+        fields = ["id", "slug", "headline", "url", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, story) -> str:
+        return absolute(self.context.get("request"), story.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, story) -> str:
+        return reverse("story-detail", kwargs={"pk": story.pk}, request=self.context.get("request"))
+
+
+class EventSerializer(SparseFieldsSerializerMixin, StoryEventSerializer):
+    """A timeline event on its own, with the story it belongs to."""
+
+    story = StoryRefSerializer(read_only=True)
+    api_url = serializers.SerializerMethodField(help_text="This event in the API.")
+
+    class Meta(StoryEventSerializer.Meta):
+        fields = [
+            *StoryEventSerializer.Meta.fields,
+            "story",
+            "created_at",
+            "updated_at",
+            "api_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, event) -> str:
+        return reverse("event-detail", kwargs={"pk": event.pk}, request=self.context.get("request"))
+
+
+def validate_event_date(attrs: dict, instance=None) -> None:
+    """Raise a field error when the date claims more precision than `precision` allows."""
+    date = attrs.get("date", getattr(instance, "date", None))
+    precision = attrs.get("precision", getattr(instance, "precision", "day"))
+    message = validate_partial_date(date, precision)
+    if message:
+        raise serializers.ValidationError({"date": [message]})
+
+
+class EventFieldsMixin(serializers.Serializer):
+    """Fields and checks shared by a single-event write and an event row of a story write."""
+
+    cites = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=10_000),
+        max_length=MAX_CITES,
+        required=False,
+        help_text="Numbers of the sources it cites, in the story's `sources` list.",
+    )
+
+    def validate_cites(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("A source is cited twice.")
+        return value
+
+    def validate(self, attrs):
+        validate_event_date(attrs, getattr(self, "instance", None))
+        return attrs
+
+
+class EventWriteSerializer(EventFieldsMixin, serializers.ModelSerializer):
+    """One timeline event, created or changed on its own."""
+
+    story = serializers.PrimaryKeyRelatedField(
+        queryset=Story.objects.all(), help_text="Id of the story the event belongs to."
+    )
+
+    class Meta:
+        model = TimelineEvent
+        fields = [
+            "story",
+            "date",
+            "precision",
+            "date_label",
+            "sequence",
+            "title",
+            "description",
+            "kind",
+            "cites",
+        ]
+        extra_kwargs = {"sequence": {"min_value": 0, "max_value": 32767}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        story = attrs.get("story") or self.instance.story
+        cites = attrs.get("cites")
+        if cites:
+            listed = story.story_sources.count()
+            too_high = [n for n in cites if n > listed]
+            if too_high:
+                raise serializers.ValidationError(
+                    {
+                        "cites": [
+                            f"The story lists {listed} source(s); there is no source number "
+                            f"{too_high[0]}."
+                        ]
+                    }
+                )
+        return attrs
