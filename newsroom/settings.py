@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "people",
     "timelines",
     "readers",
+    "reversion",
+    "reversion_compare",
 ]
 
 MIDDLEWARE = [

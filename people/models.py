@@ -1,5 +1,6 @@
 """People and organizations, one record each, shared by every story they appear in."""
 
+import reversion
 from django.db import models
 from django.urls import reverse
 
@@ -153,3 +154,7 @@ class StoryOrganization(models.Model):
 
     def __str__(self):
         return f"{self.organization} in {self.story}"
+
+
+reversion.register(StoryPerson)
+reversion.register(StoryOrganization)

@@ -1,12 +1,23 @@
 """The Story change page builds a whole explainer: every section is an inline."""
 
-from django.contrib import admin
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion_compare.admin import CompareVersionAdmin
 
 from people.models import StoryOrganization, StoryPerson
+from stories import services
 from stories.models import (
+    AuditEntry,
     Category,
     HistoricalContext,
     HistoricalVoice,
@@ -15,7 +26,10 @@ from stories.models import (
     Source,
     Story,
     StorySource,
+    TrashedStory,
+    UpdateNote,
 )
+from stories.preview import PREVIEW_HOURS, preview_url
 from stories.services import story_sync_cited_sources
 from timelines.models import TimelineEvent
 
@@ -94,23 +108,115 @@ class StorySourceInline(admin.TabularInline):
     verbose_name_plural = "sources (numbered list; sources cited above are added automatically)"
 
 
+class UpdateNoteInline(admin.TabularInline):
+    model = UpdateNote
+    extra = 0
+    fields = ["text", "created_at", "author"]
+    readonly_fields = ["author"]
+    verbose_name_plural = "update notes (public; the newest feeds the latest-update line)"
+
+
+class StoryAdminForm(forms.ModelForm):
+    """The Story form, aware of who edits it: status rules and edit-conflict detection."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    user = None  # set by StoryAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+            self.fields["seen_at"].initial = timezone.now()
+        if "status" in self.fields and not services.can_publish(self.user):
+            allowed = {Story.Status.DRAFT, Story.Status.IN_REVIEW, self.instance.status}
+            self.fields["status"].choices = [c for c in Story.Status.choices if c[0] in allowed]
+            self.fields[
+                "status"
+            ].help_text = "Submit the story for review when it is ready; an editor publishes it."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("seen_version") is not None:
+            conflict = services.story_conflict(
+                story=self.instance,
+                seen_version=cleaned["seen_version"],
+                seen_at=cleaned.get("seen_at"),
+            )
+            if conflict:
+                raise forms.ValidationError(
+                    format_html(
+                        "{} Your text is kept below to copy from. "
+                        '<a href="{}" target="_blank" rel="noopener">Open the current version</a> '
+                        "in a new tab, and make your changes there.",
+                        conflict,
+                        reverse("admin:stories_story_change", args=[self.instance.pk]),
+                    ),
+                    code="conflict",
+                )
+        if "status" in cleaned:
+            old_status = (
+                Story.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+            )
+            try:
+                services.check_transition(
+                    user=self.user, old_status=old_status, new_status=cleaned["status"]
+                )
+            except PermissionDenied as denied:
+                self.add_error("status", str(denied))
+        return cleaned
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "visible to readers"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Live now"), ("scheduled", "Scheduled"), ("hidden", "Not public")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "hidden":
+            return queryset.exclude(pk__in=Story.objects.published().values("pk"))
+        return queryset
+
+
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
-    list_display = ["headline", "category", "status", "published_at", "updated_at", "event_count"]
-    list_filter = ["status", "category", "events__kind"]
+class StoryAdmin(CompareVersionAdmin):
+    form = StoryAdminForm
+    list_display = ["headline", "category", "state", "published_at", "updated_at", "event_count"]
+    list_filter = [PublicationFilter, "status", "category", "events__kind"]
     list_select_related = ["category"]
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["category"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "version", "preview_link"]
+    actions = ["submit_for_review", "publish_now", "unpublish", "move_to_trash"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "category", "byline", "dek"]}),
         ("Text", {"fields": ["overview", "why_it_matters"]}),
         ("Image", {"fields": ["hero_image", "hero_image_alt"], "classes": ["collapse"]}),
-        ("Publishing", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "preview_link",
+                    ("created_at", "updated_at", "version"),
+                    "seen_version",
+                    "seen_at",
+                ]
+            },
+        ),
     ]
     inlines = [
+        UpdateNoteInline,
         KeyIndicatorInline,
         StoryPersonInline,
         StoryOrganizationInline,
@@ -122,15 +228,252 @@ class StoryAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_events=Count("events", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .not_trashed()
+            .annotate(num_events=Count("events", distinct=True))
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            # Nothing to conflict with on the add page, and a read-only view saves nothing.
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **opts,
+                        "fields": [
+                            f for f in opts["fields"] if f not in ("seen_version", "seen_at")
+                        ],
+                    },
+                )
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    def has_change_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and obj.status == Story.Status.PUBLISHED
+            and not services.can_publish(request.user)
+        ):
+            return False  # writers see a published story read-only
+        return super().has_change_permission(request, obj)
 
     @admin.display(description="events", ordering="num_events")
     def event_count(self, obj):
         return obj.num_events
 
+    @admin.display(description="status", ordering="status")
+    def state(self, obj):
+        if (
+            obj.status == Story.Status.PUBLISHED
+            and obj.published_at
+            and obj.published_at > timezone.now()
+        ):
+            local = timezone.localtime(obj.published_at)
+            return format_html("Scheduled for {}", f"{local:%d %b %Y, %H:%M %Z}")
+        return obj.get_status_display()
+
+    @admin.display(description="preview link for someone without an account")
+    def preview_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the story first."
+        if obj.is_public:
+            return format_html(
+                '<a href="{}">{}</a> (live)', obj.get_absolute_url(), obj.get_absolute_url()
+            )
+        url = preview_url(obj)
+        return format_html(
+            '<a href="{}">{}</a><br>Shows this one story, unpublished, to anyone with the link for '
+            "{} hours.",
+            url,
+            url,
+            PREVIEW_HOURS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        old_status = Story.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        super().save_model(request, obj, form, change)
+        action = services.transition_audit_action(old_status=old_status, story=obj)
+        if action:
+            services.audit_record(actor=request.user, action=action, story=obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is UpdateNote:
+            for note in formset.save(commit=False):
+                note.author = note.author or request.user
+                note.save()
+            for note in formset.deleted_objects:
+                note.delete()
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         story_sync_cited_sources(story=form.instance)
+
+    # Deleting moves to the trash: restorable for 30 days, then purged.
+    def get_deleted_objects(self, objs, request):
+        return [str(o) for o in objs], {"stories": len(objs)}, set(), []
+
+    def delete_model(self, request, obj):
+        services.story_trash(story=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for story in queryset:
+            services.story_trash(story=story, user=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        if not services.can_publish(request.user):
+            actions.pop("publish_now", None)
+            actions.pop("unpublish", None)
+        if not self.has_delete_permission(request):
+            actions.pop("move_to_trash", None)
+        return actions
+
+    def _set_status(self, request, queryset, status, verb):
+        done, refused = 0, []
+        for story in queryset:
+            try:
+                services.story_set_status(story=story, user=request.user, status=status)
+                done += 1
+            except PermissionDenied as denied:
+                refused.append(f"“{story}”: {denied}")
+        if done:
+            self.message_user(
+                request, f"{verb} {done} stor{'y' if done == 1 else 'ies'}.", messages.SUCCESS
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Submit selected stories for review")
+    def submit_for_review(self, request, queryset):
+        self._set_status(
+            request,
+            queryset.exclude(status=Story.Status.PUBLISHED),
+            Story.Status.IN_REVIEW,
+            "Submitted",
+        )
+
+    @admin.action(description="Publish selected stories", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self._set_status(request, queryset, Story.Status.PUBLISHED, "Published")
+
+    @admin.action(description="Unpublish (withdraw) selected stories", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_status(
+            request,
+            queryset.filter(status=Story.Status.PUBLISHED),
+            Story.Status.UNPUBLISHED,
+            "Withdrew",
+        )
+
+    @admin.action(description="Move selected stories to the trash", permissions=["delete"])
+    def move_to_trash(self, request, queryset):
+        count = 0
+        for story in queryset:
+            services.story_trash(story=story, user=request.user)
+            count += 1
+        self.message_user(
+            request,
+            f"Moved {count} stor{'y' if count == 1 else 'ies'} to the trash; "
+            f"restorable for {services.TRASH_DAYS} days.",
+            messages.SUCCESS,
+        )
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(
+            request,
+            f"“{obj_display}” is in the trash. Restore it from Stories › Trash within "
+            f"{services.TRASH_DAYS} days.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:stories_story_changelist"))
+
+
+@admin.register(TrashedStory)
+class TrashedStoryAdmin(admin.ModelAdmin):
+    list_display = ["headline", "status", "deleted_at", "deleted_by", "purge_on"]
+    list_select_related = ["deleted_by"]
+    search_fields = ["headline", "slug"]
+    list_filter = ["status", "category"]
+    actions = ["restore", "purge_now"]
+    fields = ["headline", "slug", "category", "status", "deleted_at", "deleted_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return Story.all_objects.trashed().select_related("category", "deleted_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # purging is the purge action or the purge_trash command
+
+    @admin.display(description="purged after")
+    def purge_on(self, obj):
+        return obj.deleted_at + timedelta(days=services.TRASH_DAYS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("stories.delete_story"):
+            actions.pop("purge_now", None)
+        return actions
+
+    @admin.action(description="Restore selected stories", permissions=["change"])
+    def restore(self, request, queryset):
+        for story in queryset:
+            services.story_restore(story=story, user=request.user)
+        self.message_user(request, f"Restored {queryset.count()} stories.", messages.SUCCESS)
+
+    @admin.action(description="Delete selected stories for good")
+    def purge_now(self, request, queryset):
+        count = 0
+        for story in queryset:
+            services.audit_record(actor=request.user, action=AuditEntry.Action.PURGED, story=story)
+            story.delete()
+            count += 1
+        self.message_user(request, f"Deleted {count} stories for good.", messages.SUCCESS)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "action", "story_link", "detail"]
+    list_filter = ["action", "at"]
+    search_fields = ["story_headline", "actor_name", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="story")
+    def story_link(self, obj):
+        if obj.story_id:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:stories_story_change", args=[obj.story_id]),
+                obj.story_headline,
+            )
+        return obj.story_headline
 
 
 @admin.register(Category)

@@ -2,7 +2,10 @@
 
 import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -31,6 +34,7 @@ class LatestUpdate:
     date: datetime.date
     precision: str
     label: str = ""
+    is_note: bool = False
 
     @property
     def date_display(self) -> str:
@@ -95,8 +99,26 @@ class Source(models.Model):
 
 class StoryQuerySet(models.QuerySet):
     def published(self):
-        """Stories the public may see now."""
-        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Stories the public may see now: published, due, and not in the trash."""
+        return self.filter(
+            status=Story.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            deleted_at__isnull=True,
+        )
+
+    def scheduled(self):
+        """Published stories whose publication time is still to come."""
+        return self.filter(
+            status=Story.Status.PUBLISHED, published_at__gt=timezone.now(), deleted_at__isnull=True
+        )
+
+    def trashed(self):
+        """Stories in the trash, restorable until they are purged."""
+        return self.filter(deleted_at__isnull=False)
+
+    def not_trashed(self):
+        """Stories outside the trash, whatever their status."""
+        return self.filter(deleted_at__isnull=True)
 
     def with_latest_update(self):
         """Annotate each story with its newest timeline event (title, date, precision, label)."""
@@ -105,18 +127,30 @@ class StoryQuerySet(models.QuerySet):
         newest = TimelineEvent.objects.filter(story=OuterRef("pk")).order_by(
             "-date", "-sequence", "-pk"
         )
+        newest_note = UpdateNote.objects.filter(story=OuterRef("pk")).order_by("-created_at", "-pk")
         return self.annotate(
             latest_event_title=Subquery(newest.values("title")[:1]),
             latest_event_date=Subquery(newest.values("date")[:1]),
             latest_event_precision=Subquery(newest.values("precision")[:1]),
             latest_event_label=Subquery(newest.values("date_label")[:1]),
+            latest_note_text=Subquery(newest_note.values("text")[:1]),
+            latest_note_at=Subquery(newest_note.values("created_at")[:1]),
         )
+
+
+class StoryManager(models.Manager.from_queryset(StoryQuerySet)):
+    """`Story.objects`: stories outside the trash. `Story.all_objects` includes the trash."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Story(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished (withdrawn)"
 
     headline = models.CharField(max_length=200, help_text="The story's title as readers see it.")
     slug = models.SlugField(
@@ -150,12 +184,18 @@ class Story(models.Model):
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Only published stories are shown to readers.",
+        help_text=(
+            "Draft → In review → Published. Only published stories whose publication time has "
+            "come are shown to readers; publishing needs an editor."
+        ),
     )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the story went, or goes, public. Filled in with now when you publish without one.",
+        help_text=(
+            "When the story went, or goes, public. A future time schedules it: readers see it "
+            "from that moment. Filled in with now when you publish without one."
+        ),
     )
     hero_image = models.ImageField(
         upload_to="stories/%Y/",
@@ -175,14 +215,32 @@ class Story(models.Model):
     sources = models.ManyToManyField(
         Source, through="StorySource", related_name="stories", blank=True
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with every save; guards against overwriting.",
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = StoryQuerySet.as_manager()
+    objects = StoryManager()
+    all_objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
         verbose_name_plural = "stories"
+        # Uniqueness checks, related lookups and serializers must see trashed stories too.
+        default_manager_name = "all_objects"
+        base_manager_name = "all_objects"
         permissions = [
             ("publish_story", "Can publish or unpublish a story, and change a published one"),
         ]
@@ -207,9 +265,17 @@ class Story(models.Model):
         self.why_it_matters_html = render_markdown(self.why_it_matters)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "overview_html", "why_it_matters_html"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "overview_html",
+                "why_it_matters_html",
+                "version",
+                "updated_at",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -223,27 +289,45 @@ class Story(models.Model):
 
     @property
     def latest_update(self) -> "LatestUpdate | None":
-        """The newest timeline event, from the annotation or prefetch when the selector made one."""
+        """The newest timeline event or update note, whichever is more recent.
+
+        Reads the annotation (story_list) or the prefetch (story_detail) when there is one. A note
+        wins over an event on the same day: it is written after the fact.
+        """
         if hasattr(self, "latest_event_title"):
-            if self.latest_event_title is None:
-                return None
-            return LatestUpdate(
-                title=self.latest_event_title,
-                date=self.latest_event_date,
-                precision=self.latest_event_precision,
-                label=self.latest_event_label or "",
+            event = (
+                LatestUpdate(
+                    title=self.latest_event_title,
+                    date=self.latest_event_date,
+                    precision=self.latest_event_precision,
+                    label=self.latest_event_label or "",
+                )
+                if self.latest_event_title is not None
+                else None
             )
-        event = self.events.first()  # uses the prefetch cache when there is one
-        if event is None:
-            return None
-        return LatestUpdate(
-            title=event.title, date=event.date, precision=event.precision, label=event.date_label
-        )
+            note_text, note_at = self.latest_note_text, self.latest_note_at
+        else:
+            newest = self.events.first()  # uses the prefetch cache when there is one
+            event = newest and LatestUpdate(
+                title=newest.title,
+                date=newest.date,
+                precision=newest.precision,
+                label=newest.date_label,
+            )
+            note = self.update_notes.first()
+            note_text, note_at = (note.text, note.created_at) if note else (None, None)
+        if note_at is None:
+            return event
+        note_day = timezone.localtime(note_at, ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()
+        if event is not None and event.date > note_day:
+            return event
+        return LatestUpdate(title=note_text, date=note_day, precision=Precision.DAY, is_note=True)
 
     @property
     def is_public(self) -> bool:
         return (
             self.status == self.Status.PUBLISHED
+            and self.deleted_at is None
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
@@ -382,6 +466,78 @@ class HistoricalContext(models.Model):
         return start if start == end else f"{start} – {end}"
 
 
+class UpdateNote(models.Model):
+    """A short public note an editor adds when a published story changes significantly."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="update_notes")
+    text = models.CharField(
+        max_length=300,
+        help_text='One line readers see as the latest update, e.g. "Channel tested for the first time".',
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="updatenote_text_not_empty")
+        ]
+        indexes = [models.Index(fields=["story", "-created_at"])]
+
+    def __str__(self):
+        return self.text
+
+
+class TrashedStory(Story):
+    """Stories in the trash: a separate admin list where they can be restored or purged."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "story in the trash"
+        verbose_name_plural = "trash"
+
+
+class AuditEntry(models.Model):
+    """Who published, unpublished, restored or deleted what, and when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        TRASHED = "trashed", "Moved to trash"
+        RESTORED = "restored", "Restored from trash"
+        REVERTED = "reverted", "Restored an earlier revision"
+        PURGED = "purged", "Purged from trash"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    story_headline = models.CharField(max_length=200)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+
+    def __str__(self):
+        return f"{self.actor_name or 'system'} {self.get_action_display().lower()} “{self.story_headline}”"
+
+
 class HistoricalVoice(models.Model):
     """A short, fictional perspective on the story in the voice of a historical figure.
 
@@ -445,3 +601,31 @@ class ContentChange(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id} changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+# Revision history: a story is saved with every section, so restoring a revision brings back
+# rows deleted since (revert with delete=True) and puts the old values back in the others.
+STORY_SECTIONS = [
+    "indicators",
+    "story_people",
+    "story_organizations",
+    "events",
+    "scenarios",
+    "historical_contexts",
+    "voices",
+    "update_notes",
+    "story_sources",
+]
+# The version counter and the trash state are not content: restoring an old revision must
+# neither take the counter back (edit-conflict checks rely on it) nor move the story in or out
+# of the trash.
+reversion.register(Story, follow=STORY_SECTIONS, exclude=["version", "deleted_at", "deleted_by"])
+for section_model in (
+    StorySource,
+    KeyIndicator,
+    Scenario,
+    HistoricalContext,
+    HistoricalVoice,
+    UpdateNote,
+):
+    reversion.register(section_model)

@@ -1,7 +1,12 @@
 """Writes that touch several models of a story."""
 
+from datetime import timedelta
+
+import reversion
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 
 from stories.models import Source, Story, StorySource
 
@@ -140,3 +145,184 @@ def demo_load() -> dict[str, int]:
         tally("story sources", changed)
     tally("story sources", bool(story_sync_cited_sources(story=story)))
     return counts
+
+
+# --- Editorial workflow -------------------------------------------------------------------
+
+TRASH_DAYS = 30
+PUBLISH_PERMISSION = "stories.publish_story"
+
+
+def can_publish(user) -> bool:
+    """Whether `user` may make a story public, withdraw it, or change a published one."""
+    return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+def audit_record(*, actor, action: str, story: Story, detail: str = ""):
+    """Write one audit entry; the headline is copied so it outlives the story."""
+    from stories.models import AuditEntry
+
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor.get_username() if getattr(actor, "pk", None) else "",
+        action=action,
+        story=story,
+        story_headline=story.headline[:200],
+        detail=detail[:300],
+    )
+
+
+def transition_audit_action(*, old_status: str | None, story: Story) -> str | None:
+    """The audit action a change of status from `old_status` amounts to, or None."""
+    from stories.models import AuditEntry
+
+    if old_status == story.status:
+        return None
+    if story.status == Story.Status.IN_REVIEW:
+        return AuditEntry.Action.SUBMITTED
+    if story.status == Story.Status.PUBLISHED:
+        if story.published_at and story.published_at > timezone.now():
+            return AuditEntry.Action.SCHEDULED
+        return AuditEntry.Action.PUBLISHED
+    if old_status == Story.Status.PUBLISHED:
+        return AuditEntry.Action.UNPUBLISHED
+    return None
+
+
+def check_transition(*, user, old_status: str | None, new_status: str) -> None:
+    """Raise PermissionDenied when `user` may not move a story from `old_status` to `new_status`."""
+    restricted = {Story.Status.PUBLISHED, Story.Status.UNPUBLISHED}
+    if (new_status in restricted or old_status in restricted) and old_status != new_status:
+        if not can_publish(user):
+            raise PermissionDenied(
+                "Only editors can publish or withdraw a story. Submit it for review instead."
+            )
+    if old_status == Story.Status.PUBLISHED and not can_publish(user):
+        raise PermissionDenied("Only editors can change a published story.")
+
+
+@transaction.atomic
+def story_set_status(*, story: Story, user, status: str, published_at=None) -> Story:
+    """Move `story` to `status` (publish, schedule, submit, withdraw) and audit it."""
+    check_transition(user=user, old_status=story.status, new_status=status)
+    old_status = story.status
+    story.status = status
+    if published_at is not None:
+        story.published_at = published_at
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(user if getattr(user, "pk", None) else None)
+        reversion.set_comment(f"Status: {old_status} → {status}")
+    action = transition_audit_action(old_status=old_status, story=story)
+    if action:
+        audit_record(actor=user, action=action, story=story)
+    return story
+
+
+@transaction.atomic
+def story_trash(*, story: Story, user) -> Story:
+    """Move `story` to the trash: gone from every public place, restorable for TRASH_DAYS days."""
+    story.deleted_at = timezone.now()
+    story.deleted_by = user if getattr(user, "pk", None) else None
+    Story.all_objects.filter(pk=story.pk).update(
+        deleted_at=story.deleted_at, deleted_by=story.deleted_by, version=F("version") + 1
+    )
+    story.refresh_from_db(fields=["version", "updated_at"])
+    audit_record(actor=user, action="trashed", story=story)
+    _content_changed(story)
+    return story
+
+
+@transaction.atomic
+def story_restore(*, story: Story, user) -> Story:
+    """Bring `story` back from the trash with the status it had."""
+    Story.all_objects.filter(pk=story.pk).update(
+        deleted_at=None, deleted_by=None, version=F("version") + 1, updated_at=timezone.now()
+    )
+    story.refresh_from_db()
+    audit_record(actor=user, action="restored", story=story)
+    _content_changed(story)
+    return story
+
+
+@transaction.atomic
+def trash_purge(
+    *, older_than_days: int = TRASH_DAYS, now=None, user=None, dry_run: bool = False
+) -> list[str]:
+    """Delete for good the stories trashed more than `older_than_days` ago. Returns their headlines."""
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    due = list(Story.all_objects.filter(deleted_at__lte=cutoff).order_by("deleted_at"))
+    if dry_run:
+        return [s.headline for s in due]
+    for story in due:
+        audit_record(actor=user, action="purged", story=story)
+        story.delete()
+    return [s.headline for s in due]
+
+
+def _content_changed(story: Story) -> None:
+    """Tell the sync log the story changed; a queryset update sends no signal to do it."""
+    from stories.sync import record_changes
+
+    record_changes("story", [story.pk])
+
+
+# --- Edit conflicts ---------------------------------------------------------------------------
+
+
+def story_conflict(*, story: Story, seen_version: int, seen_at) -> str | None:
+    """Describe who changed `story`, and what, since an editor loaded it at `seen_version`.
+
+    Returns None when nobody saved it in between. The message names the people and the parts
+    they changed, so the editor knows what to copy into the current version.
+    """
+    current = Story.all_objects.filter(pk=story.pk).values_list("version", flat=True).first()
+    if current is None or current == seen_version:
+        return None
+    from reversion.models import Version
+
+    versions = list(
+        Version.objects.get_for_object(story).select_related("revision__user").order_by("-pk")
+    )
+    newer = [v for v in versions if seen_at is None or v.revision.date_created > seen_at]
+    older = next(
+        (v for v in versions if seen_at is not None and v.revision.date_created <= seen_at), None
+    )
+    who = sorted(
+        {(v.revision.user.get_username() if v.revision.user else "someone") for v in newer}
+    )
+    when = newer[0].revision.date_created if newer else None
+    changed = _revision_changes(older, newer[0]) if (older and newer) else []
+    message = f"{', '.join(who) or 'Someone'} saved this story"
+    if when:
+        message += f" at {timezone.localtime(when):%H:%M:%S on %d %b %Y}"
+    message += " while you were editing it"
+    if changed:
+        message += f" (changed: {', '.join(changed)})"
+    return message + ". Your changes were not saved."
+
+
+def _revision_changes(old, new) -> list[str]:
+    """Names of the story fields and sections that differ between two versions of a story."""
+    changed = []
+    old_fields, new_fields = old.field_dict, new.field_dict
+    for field in Story._meta.concrete_fields:
+        if field.name in {"updated_at", "overview_html", "why_it_matters_html"}:
+            continue
+        if old_fields.get(field.attname, old_fields.get(field.name)) != new_fields.get(
+            field.attname, new_fields.get(field.name)
+        ):
+            changed.append(str(field.verbose_name))
+
+    def sections(version):
+        grouped: dict[str, set] = {}
+        for v in version.revision.version_set.exclude(pk=version.pk).select_related("content_type"):
+            name = str(v.content_type.model_class()._meta.verbose_name_plural)
+            grouped.setdefault(name, set()).add((v.object_id, v.serialized_data))
+        return grouped
+
+    old_sections, new_sections = sections(old), sections(new)
+    for name in sorted(set(old_sections) | set(new_sections)):
+        if old_sections.get(name) != new_sections.get(name):
+            changed.append(name)
+    return changed

@@ -1,5 +1,6 @@
 """A story's timeline: dated events, newest first."""
 
+import reversion
 from django.db import models
 from django.db.models import Q
 
@@ -74,3 +75,6 @@ class TimelineEvent(models.Model):
     @property
     def date_display(self) -> str:
         return self.date_label or format_partial_date(self.date, self.precision)
+
+
+reversion.register(TimelineEvent)

@@ -10,6 +10,7 @@ from tests.factories import make_category, make_organization, make_person, make_
 pytestmark = pytest.mark.django_db
 
 INLINES = [
+    "update_notes",
     "indicators",
     "story_people",
     "story_organizations",

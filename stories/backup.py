@@ -1,0 +1,128 @@
+"""Export all content to one JSON file and restore it into an empty database."""
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+FORMAT = "newsroom-content"
+FORMAT_VERSION = 1
+
+# Parents before children, so every row's foreign keys exist when it is loaded.
+CONTENT_MODELS = [
+    "stories.Category",
+    "stories.Source",
+    "people.Person",
+    "people.Organization",
+    "stories.Story",
+    "stories.StorySource",
+    "stories.KeyIndicator",
+    "stories.Scenario",
+    "stories.HistoricalContext",
+    "stories.HistoricalVoice",
+    "stories.UpdateNote",
+    "people.StoryPerson",
+    "people.StoryOrganization",
+    "timelines.TimelineEvent",
+]
+
+
+def _models():
+    return [apps.get_model(label) for label in CONTENT_MODELS]
+
+
+def _manager(model):
+    # Trashed stories are content too: a backup must bring them back.
+    return model._base_manager
+
+
+def content_export(*, progress: Callable[[int], None] | None = None) -> dict:
+    """Every content row (trashed stories included) and every media file it references."""
+    objects, media = [], set()
+    for model in _models():
+        rows = _manager(model).order_by("pk")
+        file_fields = [
+            f.name
+            for f in model._meta.fields
+            if f.get_internal_type() in ("FileField", "ImageField")
+        ]
+        data = json.loads(
+            serializers.serialize(
+                "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=False
+            )
+        )
+        objects.extend(data)
+        for row in data:
+            media.update(row["fields"][name] for name in file_fields if row["fields"].get(name))
+        if progress:
+            progress(len(data))
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(),
+        "media_root": str(settings.MEDIA_ROOT),
+        "media": sorted(media),
+        "counts": {
+            label: sum(1 for o in objects if o["model"] == label.lower())
+            for label in CONTENT_MODELS
+        },
+        "objects": objects,
+    }
+
+
+def content_count() -> int:
+    return sum(_manager(model).count() for model in _models())
+
+
+class ImportRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def content_import(data: dict, *, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Load an export into an empty database. Returns rows loaded per model.
+
+    References to user accounts that do not exist here (an update note's author, who trashed a
+    story) are kept as empty: accounts are not content and are not exported.
+    """
+    if data.get("format") != FORMAT or data.get("version") != FORMAT_VERSION:
+        raise ImportRefused("This file is not a Newsroom content export this version can read.")
+    if content_count():
+        raise ImportRefused("The database already holds content; import only into an empty one.")
+    user_model = get_user_model()
+    usernames = set(user_model.objects.values_list(user_model.USERNAME_FIELD, flat=True))
+    user_fields = {
+        (model._meta.label_lower, f.name)
+        for model in _models()
+        for f in model._meta.fields
+        if f.is_relation and f.related_model is user_model
+    }
+    for row in data["objects"]:
+        for label, name in user_fields:
+            if (
+                row["model"] == label
+                and row["fields"].get(name)
+                and row["fields"][name][0] not in usernames
+            ):
+                row["fields"][name] = None
+    loaded: dict[str, int] = {}
+    for obj in serializers.deserialize(
+        "json", json.dumps(data["objects"]), handle_forward_references=True
+    ):
+        obj.save()
+        label = obj.object._meta.label
+        loaded[label] = loaded.get(label, 0) + 1
+        if progress:
+            progress(1)
+    # Ids were kept: move PostgreSQL's sequences past them so new rows do not collide.
+    statements = connection.ops.sequence_reset_sql(no_style(), _models())
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+    return loaded
