@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 FORMAT = "newsroom-content"
@@ -33,6 +34,15 @@ CONTENT_MODELS = [
 ]
 
 
+class FullPrecisionEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it rounds them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, (dt.datetime, dt.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _models():
     return [apps.get_model(label) for label in CONTENT_MODELS]
 
@@ -53,8 +63,9 @@ def content_export(*, progress: Callable[[int], None] | None = None) -> dict:
             if f.get_internal_type() in ("FileField", "ImageField")
         ]
         data = json.loads(
-            serializers.serialize(
-                "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=False
+            json.dumps(
+                serializers.serialize("python", rows, use_natural_foreign_keys=True),
+                cls=FullPrecisionEncoder,
             )
         )
         objects.extend(data)
@@ -112,9 +123,7 @@ def content_import(data: dict, *, progress: Callable[[int], None] | None = None)
             ):
                 row["fields"][name] = None
     loaded: dict[str, int] = {}
-    for obj in serializers.deserialize(
-        "json", json.dumps(data["objects"]), handle_forward_references=True
-    ):
+    for obj in serializers.deserialize("python", data["objects"], handle_forward_references=True):
         obj.save()
         label = obj.object._meta.label
         loaded[label] = loaded.get(label, 0) + 1
