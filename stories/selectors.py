@@ -38,16 +38,23 @@ def story_list(*, include_unpublished: bool = False) -> QuerySet[Story]:
 def story_detail_queryset(*, include_unpublished: bool = False) -> QuerySet[Story]:
     """Stories with every section the story page shows, each section in one query."""
     stories = Story.objects.all() if include_unpublished else Story.objects.published()
-    return stories.select_related("category").prefetch_related(
-        "indicators",
-        Prefetch("story_people", queryset=StoryPerson.objects.select_related("person")),
-        Prefetch(
-            "story_organizations", queryset=StoryOrganization.objects.select_related("organization")
-        ),
-        "events",
-        "scenarios",
-        "historical_contexts",
-        Prefetch("story_sources", queryset=StorySource.objects.select_related("source")),
+    # The latest-update line (newest event or update note) comes from subqueries in the story's
+    # own query, so reading it costs nothing however many events and notes there are.
+    return (
+        stories.select_related("category")
+        .with_latest_update()
+        .prefetch_related(
+            "indicators",
+            Prefetch("story_people", queryset=StoryPerson.objects.select_related("person")),
+            Prefetch(
+                "story_organizations",
+                queryset=StoryOrganization.objects.select_related("organization"),
+            ),
+            "events",
+            "scenarios",
+            "historical_contexts",
+            Prefetch("story_sources", queryset=StorySource.objects.select_related("source")),
+        )
     )
 
 

@@ -5,9 +5,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -22,7 +19,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Browser tests run last: once Playwright has started, its event loop stays "running" in this
+    # thread for the rest of the session, and Django's ORM then needs DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which must not leak into earlier tests (the deploy check rightly refuses it).
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(
@@ -32,6 +34,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    """Let the tests and pytest-django use the ORM while Playwright's sync API runs its event loop
+    in this thread. Set here, when the first browser test starts, not at import."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
