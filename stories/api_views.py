@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,7 +28,7 @@ from people.serializers import OrganizationDetailSerializer, PersonDetailSeriali
 from stories import exports, selectors, sync
 from stories.api_examples import STORY_WRITE_EXAMPLE
 from stories.filters import CategoryFilter, SourceFilter, StoryFilter, can_read_drafts
-from stories.models import Category, Source, Story
+from stories.models import Category, Source, Story, UpdateNote
 from stories.serializers import (
     CategorySerializer,
     SourceDetailSerializer,
@@ -38,8 +37,16 @@ from stories.serializers import (
     StoryCardSerializer,
     StorySerializer,
 )
+from stories.services import check_transition, story_trash
 from stories.write_serializers import StoryWriteSerializer
 from stories.writes import story_write
+
+
+def with_update_notes(stories):
+    """The detail selector's stories plus their public update notes, newest first."""
+    return stories.prefetch_related(
+        Prefetch("update_notes", queryset=UpdateNote.objects.order_by("-created_at", "-pk"))
+    )
 
 
 def published_count(relation: str) -> Count:
@@ -56,7 +63,10 @@ def published_count(relation: str) -> Count:
 
 def written(view, story: Story, status_code: int) -> Response:
     """The response to a story write: the story as a GET shows it, its ETag and Location."""
-    story = selectors.story_detail(slug=story.slug, include_unpublished=True)
+    story = with_update_notes(selectors.story_detail_queryset(include_unpublished=True)).get(
+        pk=story.pk
+    )
+    selectors.attach_citations(story)
     data = StorySerializer(story, context=view.get_serializer_context()).data
     headers = {"ETag": representation_etag(data)}
     if status_code == status.HTTP_201_CREATED:
@@ -113,8 +123,10 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
     ),
     destroy=extend_schema(
         summary="Delete a story",
-        description="Needs `stories.delete_story` (and `stories.publish_story` for a "
-        "published story). Apps learn of it as a tombstone at their next sync.",
+        description="Moves the story to the trash, as the admin does: gone from every public "
+        "place at once, restorable by an editor for 30 days. Needs `stories.delete_story` (and "
+        "`stories.publish_story` for a published story). Apps learn of it as a tombstone at "
+        "their next sync.",
     ),
 )
 class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
@@ -133,7 +145,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         drafts = can_read_drafts(self.request.user) and self.action not in EXPORT_ACTIONS
         if self.action == "list":
             return selectors.story_list(include_unpublished=drafts)
-        return selectors.story_detail_queryset(include_unpublished=drafts)
+        return with_update_notes(selectors.story_detail_queryset(include_unpublished=drafts))
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -161,24 +173,23 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         ]
 
     def check_publish_rights(self, story: Story | None, data) -> None:
-        """Without `stories.publish_story` one may write drafts only, never a published story."""
-        if self.request.user.has_perm("stories.publish_story"):
-            return
-        if story is not None and story.status == Story.Status.PUBLISHED:
-            raise PermissionDenied(
-                "This story is published: changing or deleting it needs the publish permission."
-            )
+        """The editorial workflow's rule: only `stories.publish_story` publishes, withdraws, or
+        touches a published story; others write drafts and submit them for review."""
+        old_status = story.status if story is not None else None
         wanted = data.get("status") if isinstance(data, dict) else None
-        if wanted == Story.Status.PUBLISHED:
-            raise PermissionDenied(
-                "Publishing needs the publish permission; save the story as a draft instead."
-            )
+        new_status = wanted if isinstance(wanted, str) else (old_status or Story.Status.DRAFT)
+        check_transition(user=self.request.user, old_status=old_status, new_status=new_status)
 
     def create(self, request, *args, **kwargs):
         self.check_publish_rights(None, request.data)
         serializer = StoryWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        story = story_write(story=None, data=serializer.validated_data, replace_all_sections=True)
+        story = story_write(
+            story=None,
+            data=serializer.validated_data,
+            replace_all_sections=True,
+            user=request.user,
+        )
         return written(self, story, status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -190,7 +201,10 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         story = story_write(
-            story=story, data=serializer.validated_data, replace_all_sections=not partial
+            story=story,
+            data=serializer.validated_data,
+            replace_all_sections=not partial,
+            user=request.user,
         )
         return written(self, story, status.HTTP_200_OK)
 
@@ -198,7 +212,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         story = self.get_object()
         check_if_match(request, representation_etag(self.detail_data(story)))
         self.check_publish_rights(story, {})
-        story.delete()
+        story_trash(story=story, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _export(self, build):
@@ -259,7 +273,7 @@ class BriefViewSet(ReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     timestamp_fields = ("updated_at", "published_at")
 
     def get_queryset(self):
-        return selectors.story_list()
+        return selectors.story_cards()  # what the Daily Brief page shows
 
 
 @extend_schema_view(
@@ -449,7 +463,9 @@ def _only(queryset, ids):
 
 
 def _sync_stories(ids) -> list[Story]:
-    stories = list(selectors.story_detail_queryset().filter(pk__in=ids).order_by("pk"))
+    stories = list(
+        with_update_notes(selectors.story_detail_queryset()).filter(pk__in=ids).order_by("pk")
+    )
     for story in stories:
         selectors.attach_citations(story)
     return stories

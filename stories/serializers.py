@@ -13,10 +13,19 @@ from rest_framework.reverse import reverse
 from newsroom.rest import ImageSerializer, SparseFieldsSerializerMixin, absolute, image_data
 from people.models import StoryOrganization, StoryPerson
 from people.serializers import OrganizationRefSerializer, PersonRefSerializer
-from stories.models import Category, HistoricalContext, KeyIndicator, Scenario, Source, Story
+from stories import selectors
+from stories.models import (
+    Category,
+    HistoricalContext,
+    KeyIndicator,
+    Scenario,
+    Source,
+    Story,
+    UpdateNote,
+)
 from timelines.serializers import CitingMixin, StoryEventSerializer, StoryRefSerializer
 
-CARD_INDICATORS = 3  # the Daily Brief's cards show this many key indicators
+CARD_INDICATORS = selectors.CARD_INDICATORS  # as many key indicators as the Daily Brief's cards
 
 
 def _api_url(serializer, view_name: str, pk: int) -> str:
@@ -146,13 +155,22 @@ class NumberedSourceSerializer(serializers.Serializer):
 
 
 class LatestUpdateSerializer(serializers.Serializer):
-    """The latest-update line: the newest timeline event."""
+    """The latest-update line: the newest timeline event, or an editor's update note."""
 
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="The event's title, or the note's text.")
     date = serializers.DateField()
     precision = serializers.ChoiceField(choices=["day", "month", "year"])
     label = serializers.CharField(help_text="The editor's wording for a vague date, or empty.")
     date_display = serializers.CharField(help_text="The date as readers see it.")
+    is_note = serializers.BooleanField(help_text="True when it is an update note, not an event.")
+
+
+class UpdateNoteSerializer(serializers.ModelSerializer):
+    """A public one-line note an editor added when the story changed significantly."""
+
+    class Meta:
+        model = UpdateNote
+        fields = ["text", "created_at"]
 
 
 class CardIndicatorSerializer(serializers.ModelSerializer):
@@ -256,6 +274,7 @@ class _StoryBase(serializers.ModelSerializer):
             "precision": update.precision,
             "label": update.label,
             "date_display": update.date_display,
+            "is_note": update.is_note,
         }
 
     @extend_schema_field(ImageSerializer(allow_null=True))
@@ -304,8 +323,11 @@ class StoryCardSerializer(SparseFieldsSerializerMixin, _StoryBase):
 
     @extend_schema_field(CardIndicatorSerializer(many=True))
     def get_indicators(self, story):
-        # Slices the prefetched list; story_list() prefetches indicators in order.
-        return CardIndicatorSerializer(story.indicators.all()[:CARD_INDICATORS], many=True).data
+        # story_cards() prefetches just the first few; story_list() prefetches them all, in order.
+        indicators = getattr(story, "card_indicators", None)
+        if indicators is None:
+            indicators = story.indicators.all()[:CARD_INDICATORS]
+        return CardIndicatorSerializer(indicators, many=True).data
 
 
 class ExportLinksSerializer(serializers.Serializer):
@@ -321,6 +343,10 @@ class StorySerializer(SparseFieldsSerializerMixin, _StoryBase):
     text rendered and sanitised, ready to display.
     """
 
+    version = serializers.IntegerField(
+        read_only=True, help_text="Goes up by one with every save of the story."
+    )
+    update_notes = UpdateNoteSerializer(many=True, read_only=True, help_text="Newest first.")
     overview_html = serializers.CharField(read_only=True, help_text="Sanitised HTML.")
     why_it_matters_html = serializers.CharField(read_only=True, help_text="Sanitised HTML.")
     indicators = IndicatorSerializer(many=True, read_only=True)
@@ -351,6 +377,8 @@ class StorySerializer(SparseFieldsSerializerMixin, _StoryBase):
             "published_at",
             "created_at",
             "updated_at",
+            "version",
+            "update_notes",
             "overview",
             "overview_html",
             "why_it_matters",

@@ -26,6 +26,7 @@ from stories.models import (
     Source,
     Story,
     StorySource,
+    UpdateNote,
 )
 from timelines.models import TimelineEvent
 
@@ -33,6 +34,7 @@ Kind = ContentChange.Kind
 
 # Rows that belong to one story: a change to any of them changes the story's representation.
 STORY_PARTS = (
+    UpdateNote,
     KeyIndicator,
     Scenario,
     HistoricalContext,

@@ -1,5 +1,6 @@
 """Whole-story writes: a story and its sections created or replaced in one transaction."""
 
+import reversion
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from stories.models import (
     Story,
     StorySource,
 )
-from stories.services import story_sync_cited_sources
+from stories.services import audit_record, story_sync_cited_sources, transition_audit_action
 from timelines.models import TimelineEvent
 
 SECTION_NAMES = (
@@ -28,15 +29,28 @@ SECTION_NAMES = (
 
 
 @transaction.atomic
-def story_write(*, story: Story | None, data: dict, replace_all_sections: bool) -> Story:
+def story_write(*, story: Story | None, data: dict, replace_all_sections: bool, user=None) -> Story:
     """Create a story (`story` None) or change one; the sections in `data` replace the old ones.
 
     `data` is validated input (see `StoryWriteSerializer`). With `replace_all_sections`, a
     section missing from `data` is emptied (PUT); otherwise it is left alone (PATCH). Rows of
     indicators, events, scenarios and contexts that carry an `id` are updated in place, so
     their ids survive. Citations are source numbers in the story's list. Everything happens in
-    one transaction: on any error nothing is written.
+    one transaction: on any error nothing is written. The result is kept as a revision (with
+    every section) by `user`, and a change of status is audited, as an admin save would be.
     """
+    old_status = story.status if story is not None else None
+    with reversion.create_revision():
+        story = _story_write(story=story, data=data, replace_all_sections=replace_all_sections)
+        reversion.set_user(user if getattr(user, "pk", None) else None)
+        reversion.set_comment("Saved through the API.")
+    action = transition_audit_action(old_status=old_status, story=story)
+    if action:
+        audit_record(actor=user, action=action, story=story)
+    return story
+
+
+def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool) -> Story:
     data = dict(data)
     sections = {name: data.pop(name) for name in SECTION_NAMES if name in data}
     if replace_all_sections:
