@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from stories.models import Story
-from stories.selectors import NEWEST_UPDATE_FIRST
+from stories.selectors import newest_update_first
 from stories.templatetags.reader import event_datetime
 from timelines.models import TimelineEvent
 
@@ -37,7 +37,7 @@ class LatestStoriesFeed(Feed):
             Story.objects.published()
             .select_related("category")
             .with_latest_update()
-            .order_by(*NEWEST_UPDATE_FIRST)[:SITE_FEED_ITEMS]
+            .order_by(*newest_update_first())[:SITE_FEED_ITEMS]
         )
 
     def item_title(self, story):

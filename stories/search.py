@@ -10,7 +10,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Story
-from stories.selectors import NEWEST_UPDATE_FIRST, story_cards
+from stories.selectors import newest_update_first, story_cards
 from timelines.models import TimelineEvent
 
 MAX_QUERY_LENGTH = 120
@@ -99,7 +99,7 @@ def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
             + Case(When(in_names, then=Value(0.6)), default=Value(0.0))
             + Case(When(in_events, then=Value(0.3)), default=Value(0.0)),
         )
-        .order_by("-rank", *NEWEST_UPDATE_FIRST)
+        .order_by("-rank", *newest_update_first())
     )
 
 
@@ -131,7 +131,7 @@ def _fallback_search(terms: SearchTerms) -> QuerySet[Story]:
         story_cards()
         .filter(match)
         .annotate(rank=score * Value(1.0, output_field=FloatField()))
-        .order_by("-rank", *NEWEST_UPDATE_FIRST)
+        .order_by("-rank", *newest_update_first())
     )
 
 

@@ -1,8 +1,13 @@
 """Named reads shared by the story pages and the API; they own the prefetching."""
 
+import datetime
+import zoneinfo
+
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
+    DateField,
     F,
     FilteredRelation,
     IntegerField,
@@ -14,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.http import Http404
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
@@ -114,9 +119,21 @@ def attach_citations(story: Story) -> None:
 
 CARD_INDICATORS = 3
 ENTITY_RECENT_EVENTS = 5
-# For stories annotated by with_latest_update(): the newest timeline event decides, as the
-# latest-update line on each card says; an edit to an old story does not lift it to the top.
-NEWEST_UPDATE_FIRST = (F("latest_event_date").desc(nulls_last=True), "-updated_at", "-pk")
+
+
+def newest_update_first() -> tuple:
+    """Ordering for stories annotated by with_latest_update(): the day of the latest-update line
+    (newest event or update note, in the readers' time zone) first, as each card shows it.
+
+    An edit to an old story does not lift it above stories with newer events.
+    """
+    floor = Value(datetime.date.min, output_field=DateField())
+    note_day = TruncDate("latest_note_at", tzinfo=zoneinfo.ZoneInfo(settings.DISPLAY_TIME_ZONE))
+    day = Greatest(
+        Coalesce("latest_event_date", floor, output_field=DateField()),
+        Coalesce(note_day, floor, output_field=DateField()),
+    )
+    return (day.desc(), "-updated_at", "-pk")
 
 
 def _card_indicators() -> Prefetch:
@@ -137,7 +154,7 @@ def story_cards(*, category: Category | None = None) -> QuerySet[Story]:
         stories.select_related("category")
         .with_latest_update()
         .prefetch_related(_card_indicators())
-        .order_by(*NEWEST_UPDATE_FIRST)
+        .order_by(*newest_update_first())
     )
 
 
@@ -194,7 +211,7 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
         .annotate(
             relatedness=F("shared_people") * 3 + F("shared_organizations") * 2 + F("same_category")
         )
-        .order_by("-relatedness", *NEWEST_UPDATE_FIRST)[:limit]
+        .order_by("-relatedness", *newest_update_first())[:limit]
     )
 
 
@@ -239,5 +256,5 @@ def story_list_involving(
                 to_attr="recent_events",
             )
         )
-        .order_by(*NEWEST_UPDATE_FIRST)
+        .order_by(*newest_update_first())
     )

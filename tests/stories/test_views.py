@@ -137,6 +137,22 @@ def test_brief_lists_newest_update_first_and_hides_drafts_and_scheduled(client):
 
 
 @pytest.mark.django_db
+def test_brief_update_note_counts_as_the_latest_update(client):
+    from stories.models import UpdateNote
+
+    by_event = factories.make_story(events=0, headline="Event yesterday")
+    event_on(by_event, 1, "Yesterday's event")
+    by_note = factories.make_story(events=0, headline="Note today")
+    event_on(by_note, 20, "An old event")
+    UpdateNote.objects.create(story=by_note, text="Channel tested for the first time")
+
+    page = text_of(client.get("/"))
+
+    assert page.index("Note today") < page.index("Event yesterday")
+    assert "Today: Channel tested for the first time" in page
+
+
+@pytest.mark.django_db
 def test_brief_paginates_and_tolerates_junk_page_numbers(client):
     category = factories.make_category()
     for n in range(14):
@@ -461,9 +477,11 @@ def test_story_page_query_count_is_fixed(client, django_assert_num_queries, size
     "kwargs",
     [
         {"status": Story.Status.DRAFT},
+        {"status": Story.Status.IN_REVIEW},
+        {"status": Story.Status.UNPUBLISHED},
         {"published_at": timezone.now() + dt.timedelta(days=2)},
     ],
-    ids=["draft", "scheduled"],
+    ids=["draft", "in-review", "withdrawn", "scheduled"],
 )
 def test_unpublished_story_is_404_for_the_public_and_a_preview_for_staff(
     client, staff_client, kwargs
@@ -480,6 +498,7 @@ def test_unpublished_story_is_404_for_the_public_and_a_preview_for_staff(
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
     assert "application/ld+json" not in response.content.decode()
+    assert "/feed/" not in response.content.decode()  # no feed links to a 404
 
 
 @pytest.mark.django_db
