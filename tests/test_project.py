@@ -94,3 +94,10 @@ def test_compose_file_runs_postgres_and_the_app():
 def test_no_missing_migrations():
     result = manage("makemigrations", "--check", "--dry-run", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ping_answers_without_touching_the_database(db, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/ping/")
+    assert response.status_code == 200 and response.content == b"pong"
+    assert "no-cache" in response["Cache-Control"]

@@ -1,0 +1,356 @@
+"""`make bench`: the production server under load, on PostgreSQL, with and without the cache.
+
+Starts gunicorn (DEBUG off, 2 workers) against a benchmark database holding BENCH_STORIES
+generated stories plus the demo story, drives each target with wrk after a warm-up (three runs,
+medians), and reports requests/s, p50/p95/p99 latency, each target's throughput as a ratio to
+the minimal /ping/ view served by the same server, SQL queries per request, and a worker's memory
+growth over 20,000 requests. Writes docs/benchmarks.md.
+
+Environment: BENCH_DATABASE_URL (default: a newsroom_bench database on 127.0.0.1),
+BENCH_STORIES (100000), BENCH_SECONDS per run (5), BENCH_CONNECTIONS (16), BENCH_PORT (8765).
+"""
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench")
+STORIES = int(os.environ.get("BENCH_STORIES", "100000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+WORKERS = 2
+MEMORY_REQUESTS = 20_000
+DEMO = "us-russia-restore-military-communication-channel"
+
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("JSON{\\"requests\\":%d,\\"seconds\\":%f,\\"errors\\":%d,\\"non2xx\\":%d,"
+    .. "\\"p50\\":%f,\\"p95\\":%f,\\"p99\\":%f}\\n",
+    summary.requests, summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DB_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    # Anonymous API throttling would turn a benchmark into a 429 test.
+    "API_ANON_THROTTLE_RATE": "1000000000/second",
+    "LOG_LEVEL": "ERROR",
+}
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def manage(*args: str, env: dict | None = None, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env or ENV,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def ensure_database() -> None:
+    name = DB_URL.rsplit("/", 1)[1]
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    manage("migrate", "--noinput", "-v0")
+    manage("load_demo")
+    started = time.monotonic()
+    manage("generate_content", "--stories", str(STORIES))
+    say(f"content ready ({time.monotonic() - started:.0f}s for generation, 0 when already there)")
+    manage("collectstatic", "--noinput", "-v0")
+
+
+def targets() -> dict[str, str]:
+    """Paths to load, found through Django so they follow the URL configuration."""
+    code = f"""
+import json
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.urls import reverse
+from stories.models import Story
+story = Story.objects.get(slug={DEMO!r})
+print(json.dumps({{
+    "ping": reverse("ping"),
+    "story page": story.get_absolute_url(),
+    "daily brief": reverse("stories:home"),
+    "search": reverse("stories:search") + "?q=treaty",
+    "api story detail": "/api/v1/stories/" + story.slug + "/",
+    "api story list": "/api/v1/stories/",
+    "api sync": "/api/v1/sync/",
+    "static file": staticfiles_storage.url("css/site.css"),
+}}))
+"""
+    return json.loads(manage("shell", "-c", code, capture=True).strip().splitlines()[-1])
+
+
+def query_counts(paths: dict[str, str]) -> dict[str, int]:
+    """SQL queries per anonymous request, measured in-process with the cache off."""
+    code = f"""
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+paths = {json.dumps(paths)}
+client = Client()
+counts = {{}}
+for name, path in paths.items():
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(path).status_code
+    counts[name] = len(ctx) if status == 200 else f"status {{status}}"
+print(json.dumps(counts))
+"""
+    env = {**ENV, "PAGE_CACHE": "0"}
+    return json.loads(manage("shell", "-c", code, env=env, capture=True).strip().splitlines()[-1])
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def start_server(cache: bool) -> subprocess.Popen:
+    assert port_free(PORT), f"port {PORT} is busy"
+    env = {**ENV, "PAGE_CACHE": "1" if cache else "0"}
+    server = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "newsroom.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/ping/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def wrk(url: str, seconds: int, script: str) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script, url],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    data = json.loads(re.search(r"JSON(\{.*\})", out).group(1))
+    data["rps"] = data["requests"] / data["seconds"]
+    return data
+
+
+def measure(url: str, script: str) -> dict:
+    wrk(url, 2, script)  # warm-up: connections, caches, lazy imports
+    runs = [wrk(url, SECONDS, script) for _ in range(3)]
+    return {
+        key: statistics.median(run[key] for run in runs)
+        for key in ("rps", "p50", "p95", "p99", "errors", "non2xx")
+    }
+
+
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def memory_growth(server: subprocess.Popen, url: str) -> dict:
+    """A worker's resident memory before and after MEMORY_REQUESTS requests (after warm-up)."""
+    pids = worker_pids(server)
+    before = {pid: rss_kib(pid) for pid in pids}
+    subprocess.run(
+        ["wrk", "-t2", "-c8", "-d60s", "-s", str(ROOT / "bench" / "count.lua"), url],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WRK_MAX_REQUESTS": str(MEMORY_REQUESTS)},
+    )
+    after = {pid: rss_kib(pid) for pid in pids}
+    growth = max((after[p] - before[p]) / before[p] for p in pids if before[p])
+    return {"before_kib": max(before.values()), "after_kib": max(after.values()), "growth": growth}
+
+
+def check(results: dict, counts: dict, memory: dict) -> list[tuple[str, bool, str]]:
+    cached, uncached = results["cached"], results["uncached"]
+    ping_c, ping_u = cached["ping"]["rps"], uncached["ping"]["rps"]
+    rows = []
+    for name in ("story page", "api story detail"):
+        ratio = cached[name]["rps"] / ping_c
+        rows.append((f"{name}, cached ≥ 50% of ping", ratio >= 0.5, f"{ratio:.0%}"))
+        p99 = cached[name]["p99"]
+        rows.append((f"{name}, cached p99 < 20 ms", p99 < 20, f"{p99:.1f} ms"))
+        ratio = uncached[name]["rps"] / ping_u
+        rows.append((f"{name}, uncached ≥ 3% of ping", ratio >= 0.03, f"{ratio:.1%}"))
+    for name in ("daily brief", "api story list", "api sync"):
+        ratio = cached[name]["rps"] / ping_c
+        rows.append((f"{name}, cached ≥ 30% of ping", ratio >= 0.3, f"{ratio:.0%}"))
+    p95 = uncached["search"]["p95"]
+    rows.append(("search p95 < 50 ms (uncached)", p95 < 50, f"{p95:.1f} ms"))
+    rows.append(
+        (
+            f"worker memory growth < 10% over {MEMORY_REQUESTS:,} requests",
+            memory["growth"] < 0.10,
+            f"{memory['growth']:+.1%} ({memory['before_kib'] / 1024:.0f} → {memory['after_kib'] / 1024:.0f} MiB)",
+        )
+    )
+    bad = [n for n, c in counts.items() if not isinstance(c, int)]
+    rows.append(("every target answers 200", not bad, ", ".join(bad) or "yes"))
+    return rows
+
+
+def report(results, counts, memory, checks, story_count: int) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `make bench` (bench/run.py).",
+        "",
+        f"- Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"- Database: PostgreSQL, {story_count:,} published and draft stories",
+        f"- Server: gunicorn, {WORKERS} sync workers, DEBUG off; load: wrk -t2 -c{CONNECTIONS}, "
+        f"{SECONDS} s runs after a 2 s warm-up, median of 3",
+        "- Ratio: the target's requests/s divided by the /ping/ view's on the same server and run "
+        "(same middleware, no database), so the figures compare across machines.",
+        "",
+    ]
+    for mode in ("cached", "uncached"):
+        lines += [
+            f"## {mode.capitalize()}",
+            "",
+            "| target | requests/s | ratio to ping | p50 ms | p95 ms | p99 ms | SQL queries |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        ping = results[mode]["ping"]["rps"]
+        for name, r in results[mode].items():
+            lines.append(
+                f"| {name} | {r['rps']:,.0f} | {r['rps'] / ping:.1%} | {r['p50']:.1f} | "
+                f"{r['p95']:.1f} | {r['p99']:.1f} | {counts.get(name, '')} |"
+            )
+        lines.append("")
+    lines += [
+        "## Targets",
+        "",
+        "| target | met | measured |",
+        "| --- | --- | --- |",
+        *[f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks],
+        "",
+        "SQL queries are counted per anonymous request with the cache off.",
+        "",
+        "## Rerun",
+        "",
+        "```sh",
+        "make bench                          # 100,000 stories; generates them on the first run",
+        "BENCH_STORIES=1000 make bench       # a quick run",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
+    ensure_database()
+    paths = targets()
+    counts = query_counts(paths)
+    say("queries per request: " + json.dumps(counts))
+    story_count = int(
+        manage(
+            "shell",
+            "-c",
+            "from stories.models import Story; print(Story.all_objects.count())",
+            capture=True,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    results, memory = {}, {}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    for mode in ("cached", "uncached"):
+        server = start_server(cache=mode == "cached")
+        try:
+            results[mode] = {}
+            for name, path in paths.items():
+                r = measure(f"http://127.0.0.1:{PORT}{path}", script.name)
+                results[mode][name] = r
+                say(
+                    f"{mode:9} {name:18} {r['rps']:8,.0f} req/s  p50 {r['p50']:6.1f} ms  "
+                    f"p99 {r['p99']:6.1f} ms  errors {r['errors']:.0f} non-2xx {r['non2xx']:.0f}"
+                )
+            if mode == "uncached":
+                memory = memory_growth(server, f"http://127.0.0.1:{PORT}{paths['story page']}")
+        finally:
+            stop_server(server)
+    checks = check(results, counts, memory)
+    for name, ok, value in checks:
+        say(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
+    out = ROOT / "docs" / "benchmarks.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(report(results, counts, memory, checks, story_count))
+    say(f"wrote {out.relative_to(ROOT)}")
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
