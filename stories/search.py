@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Story
@@ -66,15 +66,18 @@ def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
     name_query = SearchQuery(
         " & ".join(f"{word}:*" for word in terms.words), search_type="raw", config=NAME_CONFIG
     )
-    # The same expression as the GIN index in stories/migrations, so PostgreSQL can use it.
+    # The same expressions as the GIN indexes in stories/migrations/0006_search_indexes.py,
+    # so PostgreSQL can use them.
     story_vector = (
         SearchVector("headline", weight="A", config=TEXT_CONFIG)
         + SearchVector("dek", weight="B", config=TEXT_CONFIG)
         + SearchVector("overview", weight="C", config=TEXT_CONFIG)
     )
-    in_events = Q(
-        pk__in=TimelineEvent.objects.annotate(v=SearchVector("title", config=TEXT_CONFIG))
+    in_text = Story.objects.annotate(v=story_vector).filter(v=text_query).order_by().values("pk")
+    in_events = (
+        TimelineEvent.objects.annotate(v=SearchVector("title", config=TEXT_CONFIG))
         .filter(v=text_query)
+        .order_by()
         .values("story_id")
     )
     people = Person.objects.annotate(v=SearchVector("name", config=NAME_CONFIG)).filter(
@@ -83,21 +86,26 @@ def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
     organizations = Organization.objects.annotate(
         v=SearchVector("name", config=NAME_CONFIG)
     ).filter(v=name_query)
-    in_names = Q(
-        pk__in=StoryPerson.objects.filter(person__in=people.values("pk")).values("story_id")
-    ) | Q(
-        pk__in=StoryOrganization.objects.filter(organization__in=organizations.values("pk")).values(
-            "story_id"
+    in_names = (
+        StoryPerson.objects.filter(person__in=people.values("pk"))
+        .order_by()
+        .values("story_id")
+        .union(
+            StoryOrganization.objects.filter(organization__in=organizations.values("pk"))
+            .order_by()
+            .values("story_id")
         )
     )
+    # One UNION of ids, each part able to use its own index, rather than an OR of subqueries
+    # that would make PostgreSQL scan every story.
+    matched = in_text.union(in_events, in_names)
     return (
         story_cards()
-        .annotate(vector=story_vector)
-        .filter(Q(vector=text_query) | in_events | in_names)
+        .filter(pk__in=matched)
         .annotate(
-            rank=SearchRank(F("vector"), text_query)
-            + Case(When(in_names, then=Value(0.6)), default=Value(0.0))
-            + Case(When(in_events, then=Value(0.3)), default=Value(0.0)),
+            rank=SearchRank(story_vector, text_query)
+            + Case(When(pk__in=in_names, then=Value(0.6)), default=Value(0.0))
+            + Case(When(pk__in=in_events, then=Value(0.3)), default=Value(0.0)),
         )
         .order_by("-rank", *newest_update_first())
     )
