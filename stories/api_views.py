@@ -466,8 +466,7 @@ def _sync_stories(ids) -> list[Story]:
     stories = list(
         with_update_notes(selectors.story_detail_queryset()).filter(pk__in=ids).order_by("pk")
     )
-    for story in stories:
-        selectors.attach_citations(story)
+    selectors.attach_citations_many(stories)
     return stories
 
 

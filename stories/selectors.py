@@ -83,18 +83,32 @@ def attach_citations(story: Story) -> None:
     The numbers are positions in the story's source list. One UNION query reads the three
     citation tables, instead of a prefetch per section.
     """
+    attach_citations_many([story])
+
+
+def attach_citations_many(stories) -> None:
+    """`attach_citations` for several stories (sections prefetched) in the same single query."""
+    stories = list(stories)
+    if not stories:
+        return
     numbered = {
-        row.source_id: (n, row.source) for n, row in enumerate(story.story_sources.all(), 1)
+        story.pk: {
+            row.source_id: (n, row.source) for n, row in enumerate(story.story_sources.all(), 1)
+        }
+        for story in stories
     }
 
     def cited(through, owner_field):
         return (
-            through.objects.filter(**{f"{owner_field}__story_id": story.pk})
+            through.objects.filter(**{f"{owner_field}__story_id__in": list(numbered)})
             .order_by()
             .annotate(
-                section=Value(owner_field), owner=F(f"{owner_field}_id"), cited=F("source_id")
+                section=Value(owner_field),
+                story=F(f"{owner_field}__story_id"),
+                owner=F(f"{owner_field}_id"),
+                cited=F("source_id"),
             )
-            .values_list("section", "owner", "cited")
+            .values_list("section", "story", "owner", "cited")
         )
 
     rows = cited(TimelineEvent.sources.through, "timelineevent").union(
@@ -103,16 +117,17 @@ def attach_citations(story: Story) -> None:
         all=True,
     )
     by_owner: dict[tuple[str, int], list] = {}
-    for section, owner, source_id in rows:
-        if source_id in numbered:
-            by_owner.setdefault((section, owner), []).append(numbered[source_id])
-    for section, items in (
-        ("timelineevent", story.events.all()),
-        ("keyindicator", story.indicators.all()),
-        ("scenario", story.scenarios.all()),
-    ):
-        for item in items:
-            item.citations = sorted(by_owner.get((section, item.pk), []), key=lambda c: c[0])
+    for section, story_id, owner, source_id in rows:
+        if source_id in numbered[story_id]:
+            by_owner.setdefault((section, owner), []).append(numbered[story_id][source_id])
+    for story in stories:
+        for section, items in (
+            ("timelineevent", story.events.all()),
+            ("keyindicator", story.indicators.all()),
+            ("scenario", story.scenarios.all()),
+        ):
+            for item in items:
+                item.citations = sorted(by_owner.get((section, item.pk), []), key=lambda c: c[0])
 
 
 # Reader pages. Each function below costs a fixed number of queries however large the stories.
