@@ -203,7 +203,7 @@ PARAMETER_EXAMPLES = {
     "publisher": "Reuters",
     "since": "eyJ2IjoxLCJjIjo0MiwidCI6IjIwMjYtMDItMDVUMjE6MDA6MDArMDA6MDAifQ:1vAbCd:signature",
     "limit": 50,
-    "format": "json",
+    "format": "jsonld",
 }
 
 
@@ -214,6 +214,10 @@ def postprocess_schema(result, generator, request, public):
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
+                if parameter["name"] == "format" and not parameter.get("description"):
+                    parameter["description"] = (
+                        "Response format instead of the Accept header; both give the same data."
+                    )
                 if "example" in parameter or "examples" in parameter:
                     continue
                 if parameter["name"] in PARAMETER_EXAMPLES:

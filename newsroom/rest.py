@@ -266,6 +266,30 @@ class CursorPagination(pagination.CursorPagination):
         offset = max(0, min(offset, self.offset_cutoff))
         return pagination.Cursor(offset=offset, reverse=bool(reverse), position=position)
 
+    def get_paginated_response_schema(self, schema):
+        example = "https://newsroom.example/api/v1/stories/?cursor=WzAsMCwiMjAyNi0wMi0wNSJd"
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page, or null on the last one.",
+                    "example": example,
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The previous page, or null on the first one.",
+                    "example": None,
+                },
+                "results": schema,
+            },
+        }
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -527,8 +551,8 @@ def _newest(*moments):
     return max(moments) if moments else None
 
 
-class ReadMixin(ConditionalGetMixin, SparseFieldsMixin):
-    """What every API viewset shares: strict ids, conditional GETs, sparse fieldsets.
+class ListReadMixin(ConditionalGetMixin, SparseFieldsMixin):
+    """What every API viewset shares: conditional GETs, sparse fieldsets, Last-Modified.
 
     Last-Modified is the newest of the shown objects' own times (`timestamp_fields`, and
     `related_timestamps()` for what they embed) and of the content change log, which also
@@ -537,7 +561,7 @@ class ReadMixin(ConditionalGetMixin, SparseFieldsMixin):
 
     timestamp_fields = ("updated_at",)
 
-    def get_object(self):
+    def get_object(self):  # ReadMixin's, here so every view's ids are strict
         lookup = self.lookup_url_kwarg or self.lookup_field
         raw = str(self.kwargs.get(lookup, ""))
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
@@ -550,10 +574,14 @@ class ReadMixin(ConditionalGetMixin, SparseFieldsMixin):
     def prepare(self, objects) -> None:
         """Hook: attach what the serializer needs to the objects about to be shown."""
 
-    def last_modified_for(self, objects) -> object:
+    def logged_change_time(self, objects):
+        """When the content change log last moved; views may narrow this to `objects`."""
         from stories.sync import latest_change_time
 
-        moments = [latest_change_time()]
+        return latest_change_time()
+
+    def last_modified_for(self, objects) -> object:
+        moments = [self.logged_change_time(objects)]
         for obj in objects:
             moments += [getattr(obj, name, None) for name in self.timestamp_fields]
             moments += self.related_timestamps(obj)
@@ -568,6 +596,10 @@ class ReadMixin(ConditionalGetMixin, SparseFieldsMixin):
         response.last_modified = self.last_modified_for(page)
         return response
 
+
+class ReadMixin(ListReadMixin):
+    """ListReadMixin with a detail read (`retrieve`)."""
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         self.prepare([instance])
@@ -580,7 +612,6 @@ class ReadMixin(ConditionalGetMixin, SparseFieldsMixin):
 # django-filter pieces that refuse bad input instead of ignoring it ---------------------------
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """An object id: a whole number from 1; anything else answers 400."""
 
@@ -590,6 +621,15 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+        # The schema: an integer in range, described by the filter's help text.
+        extend_schema_field(
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_ID,
+                "description": kwargs.get("help_text", ""),
+            }
+        )(self)
 
 
 class _BoundedIsoDateTimeField(IsoDateTimeField):

@@ -15,6 +15,14 @@ from people.serializers import (
     PersonSerializer,
     PersonWriteSerializer,
 )
+from stories.api_examples import (
+    ORGANIZATION_DETAIL_EXAMPLE,
+    ORGANIZATION_EXAMPLE,
+    ORGANIZATION_WRITE_EXAMPLE,
+    PERSON_DETAIL_EXAMPLE,
+    PERSON_EXAMPLE,
+    PERSON_WRITE_EXAMPLE,
+)
 from stories.api_views import people_queryset
 
 WRITE_ACTIONS = ("create", "update", "partial_update")
@@ -39,22 +47,37 @@ class _InvolvedViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List people", description="Everyone stories involve, by name."),
+    list=extend_schema(
+        summary="List people",
+        description="Everyone stories involve, by name, with their published story count.",
+        examples=[PERSON_EXAMPLE],
+    ),
     retrieve=extend_schema(
         summary="Read a person",
         description="With every published story they appear in, and their role and status there.",
+        examples=[PERSON_DETAIL_EXAMPLE],
     ),
     create=extend_schema(
         summary="Create a person",
-        description="JSON, or multipart form data to upload a photo.",
+        description="JSON, or multipart form data to upload a photo. Needs `people.add_person`.",
         responses={201: PersonDetailSerializer},
+        examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
     ),
-    update=extend_schema(summary="Replace a person", responses={200: PersonDetailSerializer}),
+    update=extend_schema(
+        summary="Replace a person",
+        description="Needs `people.change_person`; honours If-Match.",
+        responses={200: PersonDetailSerializer},
+        examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
+    ),
     partial_update=extend_schema(
-        summary="Change a person", responses={200: PersonDetailSerializer}
+        summary="Change a person",
+        description="Needs `people.change_person`; honours If-Match.",
+        responses={200: PersonDetailSerializer},
+        examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
     ),
     destroy=extend_schema(
-        summary="Delete a person", description="Refused with 409 while a story involves them."
+        summary="Delete a person",
+        description="Needs `people.delete_person`. Refused with 409 while a story involves them.",
     ),
 )
 class PersonViewSet(_InvolvedViewSet):
@@ -68,26 +91,38 @@ class PersonViewSet(_InvolvedViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List organizations", description="Every organization stories involve, by name."
+        summary="List organizations",
+        description="Every organization stories involve, by name, with its published story count.",
+        examples=[ORGANIZATION_EXAMPLE],
     ),
     retrieve=extend_schema(
         summary="Read an organization",
         description="With every published story it appears in, and its role and status there.",
+        examples=[ORGANIZATION_DETAIL_EXAMPLE],
     ),
     create=extend_schema(
         summary="Create an organization",
-        description="JSON, or multipart form data to upload a logo.",
+        description="JSON, or multipart form data to upload a logo. Needs "
+        "`people.add_organization`.",
         responses={201: OrganizationDetailSerializer},
+        examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
     ),
     update=extend_schema(
-        summary="Replace an organization", responses={200: OrganizationDetailSerializer}
+        summary="Replace an organization",
+        description="Needs `people.change_organization`; honours If-Match.",
+        responses={200: OrganizationDetailSerializer},
+        examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
     ),
     partial_update=extend_schema(
-        summary="Change an organization", responses={200: OrganizationDetailSerializer}
+        summary="Change an organization",
+        description="Needs `people.change_organization`; honours If-Match.",
+        responses={200: OrganizationDetailSerializer},
+        examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
     ),
     destroy=extend_schema(
         summary="Delete an organization",
-        description="Refused with 409 while a story involves it.",
+        description="Needs `people.delete_organization`. Refused with 409 while a story "
+        "involves it.",
     ),
 )
 class OrganizationViewSet(_InvolvedViewSet):

@@ -103,3 +103,409 @@ STORY_WRITE_EXAMPLE = OpenApiExample(
     value=seed_story_payload(),
     request_only=True,
 )
+
+
+# Responses -----------------------------------------------------------------------------------
+
+SITE = "https://newsroom.example"
+V1 = f"{SITE}/api/v1"
+_story = demo.STORY
+_category = {"id": 1, "slug": demo.CATEGORY["slug"], "name": demo.CATEGORY["name"]}
+_latest = {
+    "title": demo.EVENTS[0]["title"],
+    "date": "2026-02-05",
+    "precision": "day",
+    "label": "",
+    "date_display": "5 Feb 2026",
+    "is_note": False,
+}
+_person = demo.PEOPLE[0]
+_organization = demo.ORGANIZATIONS[0]
+_source = demo.SOURCES["new-start-text"]
+_links = {
+    "url": f"{SITE}/stories/{_story['slug']}/",
+    "api_url": f"{V1}/stories/1/",
+}
+
+
+def _response(name: str, value, description: str = "") -> OpenApiExample:
+    return OpenApiExample(name, value=value, description=description, response_only=True)
+
+
+STORY_CARD = {
+    "id": 1,
+    "slug": _story["slug"],
+    "category": _category,
+    "headline": _story["headline"],
+    "dek": _story["dek"],
+    "latest_update": _latest,
+    "indicators": [{"value": i["value"], "label": i["label"]} for i in demo.INDICATORS[:3]],
+    "hero_image": {
+        "url": f"{SITE}/media/stories/2026/hotline.jpg",
+        "width": 1600,
+        "height": 900,
+        "alt": "The Pentagon, seen from the air",
+    },
+    "status": "published",
+    "published_at": "2026-02-05T21:00:00Z",
+    "updated_at": "2026-02-06T08:12:40Z",
+    **_links,
+}
+STORY_CARD_EXAMPLE = _response("A story card", STORY_CARD)
+
+_citation = {
+    "number": 2,
+    "source_id": 2,
+    "title": _source["title"],
+    "publisher": _source["publisher"],
+    "url": _source["url"],
+}
+STORY_DETAIL = {
+    "id": 1,
+    "slug": _story["slug"],
+    "category": _category,
+    "headline": _story["headline"],
+    "byline": _story["byline"],
+    "dek": _story["dek"],
+    "latest_update": _latest,
+    "hero_image": STORY_CARD["hero_image"],
+    "status": "published",
+    "published_at": "2026-02-05T21:00:00Z",
+    "created_at": "2026-02-05T18:40:02Z",
+    "updated_at": "2026-02-06T08:12:40Z",
+    "version": 7,
+    "update_notes": [],
+    "overview": _story["overview"][:120] + "…",
+    "overview_html": "<p>On <strong>5 February 2026</strong> Washington and Moscow agreed…</p>",
+    "why_it_matters": _story["why_it_matters"][:80] + "…",
+    "why_it_matters_html": "<p>Most dangerous moments between nuclear powers start as accidents…</p>",
+    "indicators": [
+        {
+            "id": 2,
+            "position": 2,
+            "value": demo.INDICATORS[1]["value"],
+            "label": demo.INDICATORS[1]["label"],
+            "explanation": demo.INDICATORS[1]["explanation"],
+            "cites": [2],
+            "citations": [_citation],
+        }
+    ],
+    "people": [
+        {
+            "person": {
+                "id": 1,
+                "slug": _person["slug"],
+                "name": _person["name"],
+                "title": _person["title"],
+                "initials": "AG",
+                "photo": None,
+                "url": f"{SITE}/people/{_person['slug']}/",
+                "api_url": f"{V1}/people/1/",
+            },
+            "role": _person["role"],
+            "status": _person["status"],
+            "position": 1,
+        }
+    ],
+    "organizations": [
+        {
+            "organization": {
+                "id": 1,
+                "slug": _organization["slug"],
+                "name": _organization["name"],
+                "kind": _organization["kind"],
+                "description": _organization["description"],
+                "initials": "US",
+                "logo": None,
+                "url": f"{SITE}/organizations/{_organization['slug']}/",
+                "api_url": f"{V1}/organizations/1/",
+            },
+            "role": "",
+            "status": _organization["status"],
+            "position": 1,
+        }
+    ],
+    "events": [
+        {
+            "id": 10,
+            "date": "2021-10-01",
+            "precision": "month",
+            "date_label": "Autumn 2021",
+            "date_display": "Autumn 2021",
+            "sequence": 0,
+            "title": demo.EVENTS[9]["title"],
+            "description": demo.EVENTS[9]["description"],
+            "kind": "diplomatic",
+            "cites": [],
+            "citations": [],
+        }
+    ],
+    "scenarios": [
+        {
+            "id": 1,
+            "number": 1,
+            "title": demo.SCENARIOS[0]["title"],
+            "discussed_by": demo.SCENARIOS[0]["discussed_by"],
+            "description": demo.SCENARIOS[0]["description"],
+            "status": "discussed",
+            "cites": [],
+            "citations": [],
+        }
+    ],
+    "historical_contexts": [
+        {
+            "id": 1,
+            "position": 1,
+            "title": demo.CONTEXTS[0]["title"],
+            "period_start": "1962-10-01",
+            "period_start_precision": "month",
+            "period_end": "1963-06-01",
+            "period_end_precision": "month",
+            "period_display": "October 1962 – June 1963",
+            "what_happened": demo.CONTEXTS[0]["what_happened"],
+            "short_term_outcome": demo.CONTEXTS[0]["short_term_outcome"],
+            "long_term_outcome": demo.CONTEXTS[0]["long_term_outcome"],
+            "relevance_today": demo.CONTEXTS[0]["relevance_today"],
+        }
+    ],
+    "sources": [
+        {
+            "number": 2,
+            "id": 2,
+            "title": _source["title"],
+            "publisher": _source["publisher"],
+            "authors": "",
+            "url": _source["url"],
+            "published_on": "2010-04-08",
+            "excerpt": "",
+        }
+    ],
+    **_links,
+    "exports": {
+        "news_article": f"{V1}/stories/1/export/news-article/",
+        "ninjs": f"{V1}/stories/1/export/ninjs/",
+        "timelinejs": f"{V1}/stories/1/export/timelinejs/",
+    },
+}
+STORY_DETAIL_EXAMPLE = _response(
+    "The demo story (one item per section)",
+    STORY_DETAIL,
+    "Each section holds every item in the real response; one is shown here.",
+)
+
+CATEGORY_EXAMPLE = _response(
+    "A category",
+    {
+        **_category,
+        "description": "",
+        "story_count": 12,
+        "url": f"{SITE}/categories/{_category['slug']}/",
+        "api_url": f"{V1}/categories/1/",
+        "stories_url": f"{V1}/stories/?category=1",
+    },
+)
+
+_involvement = {
+    "id": 1,
+    "slug": _story["slug"],
+    "headline": _story["headline"],
+    "role": _person["role"],
+    "status": _person["status"],
+    "updated_at": "2026-02-06T08:12:40Z",
+    **_links,
+}
+PERSON = {
+    **STORY_DETAIL["people"][0]["person"],
+    "story_count": 1,
+    "updated_at": "2026-02-05T18:40:02Z",
+}
+PERSON_EXAMPLE = _response("A person", PERSON)
+PERSON_DETAIL_EXAMPLE = _response(
+    "A person and their stories",
+    {
+        **PERSON,
+        "bio": _person["bio"],
+        "created_at": "2026-02-05T18:40:02Z",
+        "stories": [_involvement],
+    },
+)
+ORGANIZATION = {
+    **STORY_DETAIL["organizations"][0]["organization"],
+    "story_count": 1,
+    "updated_at": "2026-02-05T18:40:02Z",
+}
+ORGANIZATION_EXAMPLE = _response("An organization", ORGANIZATION)
+ORGANIZATION_DETAIL_EXAMPLE = _response(
+    "An organization and its stories",
+    {
+        **ORGANIZATION,
+        "created_at": "2026-02-05T18:40:02Z",
+        "stories": [{**_involvement, "role": "", "status": _organization["status"]}],
+    },
+)
+EVENT = {
+    **STORY_DETAIL["events"][0],
+    "story": {"id": 1, "slug": _story["slug"], "headline": _story["headline"], **_links},
+    "created_at": "2026-02-05T18:40:02Z",
+    "updated_at": "2026-02-05T18:40:02Z",
+    "api_url": f"{V1}/events/10/",
+}
+EVENT_EXAMPLE = _response("A timeline event", EVENT)
+EVENT_WRITE_EXAMPLE = OpenApiExample(
+    "Add an event",
+    value={
+        "story": 1,
+        "date": "2026-02-09",
+        "precision": "day",
+        "date_label": "",
+        "sequence": 0,
+        "title": "First call on the restored line",
+        "description": "The two commanders speak for the first time since 2021.",
+        "kind": "military",
+        "cites": [1],
+    },
+    request_only=True,
+)
+SOURCE = {
+    "id": 2,
+    "title": _source["title"],
+    "publisher": _source["publisher"],
+    "authors": "",
+    "url": _source["url"],
+    "published_on": "2010-04-08",
+    "excerpt": "",
+    "story_count": 1,
+    "created_at": "2026-02-05T18:40:02Z",
+    "updated_at": "2026-02-05T18:40:02Z",
+    "api_url": f"{V1}/sources/2/",
+}
+SOURCE_EXAMPLE = _response("A source", SOURCE)
+SOURCE_DETAIL_EXAMPLE = _response(
+    "A source and the stories listing it",
+    {
+        **SOURCE,
+        "stories": [{"id": 1, "slug": _story["slug"], "headline": _story["headline"], **_links}],
+    },
+)
+SOURCE_WRITE_EXAMPLE = OpenApiExample(
+    "A new source",
+    value={
+        "title": "Joint statement on military communication",
+        "publisher": "U.S. Department of Defense",
+        "authors": "",
+        "url": "https://www.defense.gov/News/Releases/",
+        "published_on": "2026-02-05",
+        "excerpt": "",
+    },
+    request_only=True,
+)
+PERSON_WRITE_EXAMPLE = OpenApiExample(
+    "A new person",
+    value={k: _person[k] for k in ("name", "slug", "title", "bio")},
+    request_only=True,
+)
+ORGANIZATION_WRITE_EXAMPLE = OpenApiExample(
+    "A new organization",
+    value={k: _organization[k] for k in ("name", "slug", "kind", "description")},
+    request_only=True,
+)
+SYNC_EXAMPLE = _response(
+    "A later sync: one story changed, one withdrawn",
+    {
+        "token": "eyJ2IjoxLCJjIjo0MiwidCI6IjIwMjYtMDItMDZUMDg6MTI6NDBaIn0:1vAbCd:signature",
+        "full": False,
+        "has_more": False,
+        "stories": [STORY_DETAIL],
+        "categories": [],
+        "people": [],
+        "organizations": [],
+        "sources": [],
+        "deleted": [{"type": "story", "id": 7}],
+    },
+)
+NEWS_ARTICLE_EXAMPLE = _response(
+    "NewsArticle",
+    {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": f"{SITE}/stories/{_story['slug']}/#article",
+        "url": f"{SITE}/stories/{_story['slug']}/",
+        "headline": _story["headline"],
+        "description": _story["dek"],
+        "articleSection": demo.CATEGORY["name"],
+        "datePublished": "2026-02-05T21:00:00Z",
+        "dateModified": "2026-02-06T08:12:40Z",
+        "author": [{"@type": "Organization", "name": "Newsroom Staff"}],
+        "publisher": {"@type": "Organization", "name": "Newsroom", "url": f"{SITE}/"},
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": _source["title"],
+                "publisher": {"@type": "Organization", "name": _source["publisher"]},
+                "url": _source["url"],
+            }
+        ],
+    },
+)
+NINJS_EXAMPLE = _response(
+    "ninjs 3.0 news item",
+    {
+        "uri": "tag:newsroom.example,2026:newsroom:story:1",
+        "standard": {
+            "name": "ninjs",
+            "version": "3.0",
+            "schema": "https://www.iptc.org/std/ninjs/ninjs-schema_3.0.json",
+        },
+        "type": "text",
+        "version": "1770365560",
+        "firstCreated": "2026-02-05T18:40:02Z",
+        "versionCreated": "2026-02-06T08:12:40Z",
+        "pubStatus": "usable",
+        "language": "en-gb",
+        "headlines": [{"role": "main", "value": _story["headline"]}],
+        "descriptions": [{"role": "summary", "contentType": "text/plain", "value": _story["dek"]}],
+        "bodies": [
+            {
+                "role": "main",
+                "contentType": "text/html",
+                "value": "<p>On <strong>5 February…</strong></p>",
+            }
+        ],
+        "events": [
+            {
+                "id": "1",
+                "name": demo.EVENTS[0]["title"],
+                "rel": "diplomatic",
+                "literal": "2026-02-05",
+            }
+        ],
+    },
+)
+TIMELINEJS_EXAMPLE = _response(
+    "TimelineJS 3 timeline",
+    {
+        "title": {
+            "text": {"headline": _story["headline"], "text": _story["dek"]},
+            "unique_id": "story-1",
+        },
+        "events": [
+            {
+                "unique_id": "event-10",
+                "start_date": {"year": 2021, "month": 10, "display_date": "Autumn 2021"},
+                "display_date": "Autumn 2021",
+                "text": {
+                    "headline": demo.EVENTS[9]["title"],
+                    "text": demo.EVENTS[9]["description"],
+                },
+                "group": "Diplomatic",
+            }
+        ],
+        "eras": [
+            {
+                "start_date": {"year": 1962, "month": 10},
+                "end_date": {"year": 1963, "month": 6},
+                "text": {"headline": demo.CONTEXTS[0]["title"]},
+            }
+        ],
+    },
+)

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from newsroom.rest import (
     JSONLDRenderer,
     JSONRenderer,
+    ListReadMixin,
     ReadMixin,
     RecordWriteMixin,
     check_if_match,
@@ -26,7 +27,19 @@ from newsroom.rest import (
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from people.serializers import OrganizationDetailSerializer, PersonDetailSerializer
 from stories import exports, selectors, sync
-from stories.api_examples import STORY_WRITE_EXAMPLE
+from stories.api_examples import (
+    CATEGORY_EXAMPLE,
+    NEWS_ARTICLE_EXAMPLE,
+    NINJS_EXAMPLE,
+    SOURCE_DETAIL_EXAMPLE,
+    SOURCE_EXAMPLE,
+    SOURCE_WRITE_EXAMPLE,
+    STORY_CARD_EXAMPLE,
+    STORY_DETAIL_EXAMPLE,
+    STORY_WRITE_EXAMPLE,
+    SYNC_EXAMPLE,
+    TIMELINEJS_EXAMPLE,
+)
 from stories.filters import CategoryFilter, SourceFilter, StoryFilter, can_read_drafts
 from stories.models import Category, Source, Story, UpdateNote
 from stories.serializers import (
@@ -82,6 +95,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         summary="List stories as cards",
         description="Stories as compact cards, most recently updated first. Readers see "
         "published stories only; staff who may view stories see drafts too (`status`).",
+        examples=[STORY_CARD_EXAMPLE],
     ),
     retrieve=extend_schema(
         summary="Read a whole story",
@@ -89,6 +103,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         "organizations carrying their role and status in the story, timeline events with "
         "their date precision and label, and each item's citations into `sources`. At most "
         "12 SQL queries whatever the story holds.",
+        examples=[STORY_DETAIL_EXAMPLE],
     ),
     create=extend_schema(
         summary="Create a story with all its sections",
@@ -96,7 +111,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         "category, people, organizations or sources are created together, or nothing is. "
         "Errors are keyed by field, then by row index. Needs `stories.add_story`; a "
         "published story also needs `stories.publish_story`.",
-        examples=[STORY_WRITE_EXAMPLE],
+        examples=[STORY_WRITE_EXAMPLE, STORY_DETAIL_EXAMPLE],
         responses={201: StorySerializer},
     ),
     update=extend_schema(
@@ -105,7 +120,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         "read in If-Match: if the story changed since, the answer is 412 and nothing is "
         "written. Needs `stories.change_story`, and `stories.publish_story` when the story "
         "is or becomes published.",
-        examples=[STORY_WRITE_EXAMPLE],
+        examples=[STORY_WRITE_EXAMPLE, STORY_DETAIL_EXAMPLE],
         responses={200: StorySerializer},
     ),
     partial_update=extend_schema(
@@ -117,7 +132,8 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
                 "Fix the summary line",
                 value={"dek": "Military hotline restored on the day New START expires"},
                 request_only=True,
-            )
+            ),
+            STORY_DETAIL_EXAMPLE,
         ],
         responses={200: StorySerializer},
     ),
@@ -145,7 +161,9 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         drafts = can_read_drafts(self.request.user) and self.action not in EXPORT_ACTIONS
         if self.action == "list":
             return selectors.story_list(include_unpublished=drafts)
-        return with_update_notes(selectors.story_detail_queryset(include_unpublished=drafts))
+        return with_update_notes(
+            selectors.story_detail_queryset(include_unpublished=drafts)
+        ).annotate(last_logged_change=sync.last_change_of_story())
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -161,6 +179,13 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
 
     def detail_data(self, story) -> dict:
         return StorySerializer(story, context=self.get_serializer_context()).data
+
+    def logged_change_time(self, stories):
+        if self.action == "list":
+            return super().logged_change_time(stories)
+        # A story's own log entries cover what it embeds (a renamed person or category, a
+        # deleted row), read in the story's query instead of one more.
+        return max((s.last_logged_change for s in stories if s.last_logged_change), default=None)
 
     def related_timestamps(self, story):
         if self.action == "list":
@@ -225,6 +250,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         summary="The story as schema.org NewsArticle JSON-LD",
         description="For search engines and link previews. Published stories only.",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="schema.org NewsArticle")},
+        examples=[NEWS_ARTICLE_EXAMPLE],
     )
     @action(
         detail=True,
@@ -242,6 +268,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="IPTC ninjs 3.0 news item")
         },
+        examples=[NINJS_EXAMPLE],
     )
     @action(detail=True, url_path="export/ninjs", url_name="ninjs")
     def ninjs(self, request, pk=None):
@@ -252,6 +279,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         description="Load it into TimelineJS to embed the timeline elsewhere: events as slides "
         "grouped by kind, historical contexts as eras. Published stories only.",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="TimelineJS 3 timeline")},
+        examples=[TIMELINEJS_EXAMPLE],
     )
     @action(detail=True, url_path="export/timelinejs", url_name="timelinejs")
     def timelinejs(self, request, pk=None):
@@ -263,9 +291,10 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         summary="The Daily Brief",
         description="The home page as data: published stories as cards, most recently "
         "updated first, the same selection and order as the Daily Brief page.",
+        examples=[STORY_CARD_EXAMPLE],
     )
 )
-class BriefViewSet(ReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class BriefViewSet(ListReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Story.objects.all()
     serializer_class = StoryCardSerializer
     filter_backends = []
@@ -280,8 +309,13 @@ class BriefViewSet(ReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     list=extend_schema(
         summary="List categories",
         description="Every category, with its published story count and a link to its stories.",
+        examples=[CATEGORY_EXAMPLE],
     ),
-    retrieve=extend_schema(summary="Read a category"),
+    retrieve=extend_schema(
+        summary="Read a category",
+        description="A category, its published story count and the link to list them.",
+        examples=[CATEGORY_EXAMPLE],
+    ),
 )
 class CategoryViewSet(ReadMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.all()
@@ -297,18 +331,37 @@ class CategoryViewSet(ReadMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List sources", description="Sources that stories cite."),
-    retrieve=extend_schema(
-        summary="Read a source", description="With the published stories that list it."
+    list=extend_schema(
+        summary="List sources",
+        description="Sources that stories cite, shared between stories.",
+        examples=[SOURCE_EXAMPLE],
     ),
-    create=extend_schema(summary="Create a source", responses={201: SourceDetailSerializer}),
-    update=extend_schema(summary="Replace a source", responses={200: SourceDetailSerializer}),
+    retrieve=extend_schema(
+        summary="Read a source",
+        description="With the published stories that list it.",
+        examples=[SOURCE_DETAIL_EXAMPLE],
+    ),
+    create=extend_schema(
+        summary="Create a source",
+        description="Needs `stories.add_source`.",
+        responses={201: SourceDetailSerializer},
+        examples=[SOURCE_WRITE_EXAMPLE, SOURCE_DETAIL_EXAMPLE],
+    ),
+    update=extend_schema(
+        summary="Replace a source",
+        description="Needs `stories.change_source`; honours If-Match.",
+        responses={200: SourceDetailSerializer},
+        examples=[SOURCE_WRITE_EXAMPLE, SOURCE_DETAIL_EXAMPLE],
+    ),
     partial_update=extend_schema(
-        summary="Change a source", responses={200: SourceDetailSerializer}
+        summary="Change a source",
+        description="Needs `stories.change_source`; honours If-Match.",
+        responses={200: SourceDetailSerializer},
+        examples=[SOURCE_WRITE_EXAMPLE, SOURCE_DETAIL_EXAMPLE],
     ),
     destroy=extend_schema(
         summary="Delete a source",
-        description="Refused with 409 while a story lists it.",
+        description="Needs `stories.delete_source`. Refused with 409 while a story lists it.",
     ),
 )
 class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
@@ -400,6 +453,7 @@ class SyncView(APIView):
         "then sync again from scratch.",
         parameters=[SyncQuerySerializer],
         responses={200: SyncSerializer},
+        examples=[SYNC_EXAMPLE],
     )
     def get(self, request, *args, **kwargs):
         query = SyncQuerySerializer(data=request.query_params)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -353,3 +354,12 @@ def _incremental_batch(*, position: SyncPosition, limit: int, now) -> SyncBatch:
 def latest_change_time():
     """When readers' content last changed, by the log; None before the first change."""
     return ContentChange.objects.order_by("-id").values_list("changed_at", flat=True).first()
+
+
+def last_change_of_story():
+    """A subquery for annotating stories with their newest change-log time."""
+    return Subquery(
+        ContentChange.objects.filter(kind=Kind.STORY, object_id=OuterRef("pk"))
+        .order_by("-id")
+        .values("changed_at")[:1]
+    )

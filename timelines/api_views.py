@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from newsroom.rest import ReadMixin, RecordWriteMixin
+from stories.api_examples import EVENT_EXAMPLE, EVENT_WRITE_EXAMPLE
 from stories.filters import visible_stories
 from stories.models import Story, StorySource
 from stories.writes import event_delete, event_write
@@ -32,17 +33,38 @@ def attach_event_citations(events) -> None:
         summary="List timeline events",
         description="Events of published stories, newest first. Filter by story, kind and "
         "date range to build a timeline across stories.",
+        examples=[EVENT_EXAMPLE],
     ),
-    retrieve=extend_schema(summary="Read a timeline event"),
+    retrieve=extend_schema(
+        summary="Read a timeline event",
+        description="One event, the story it belongs to and the sources it cites.",
+        examples=[EVENT_EXAMPLE],
+    ),
     create=extend_schema(
         summary="Add an event to a story",
         description="Needs `timelines.add_timelineevent`, and `stories.publish_story` when "
         "the story is published. `cites` are numbers in the story's source list.",
         responses={201: EventSerializer},
+        examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
     ),
-    update=extend_schema(summary="Replace an event", responses={200: EventSerializer}),
-    partial_update=extend_schema(summary="Change an event", responses={200: EventSerializer}),
-    destroy=extend_schema(summary="Delete an event"),
+    update=extend_schema(
+        summary="Replace an event",
+        description="Needs `timelines.change_timelineevent` (and `stories.publish_story` for a "
+        "published story); honours If-Match.",
+        responses={200: EventSerializer},
+        examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
+    ),
+    partial_update=extend_schema(
+        summary="Change an event",
+        description="As replace, for the fields given.",
+        responses={200: EventSerializer},
+        examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
+    ),
+    destroy=extend_schema(
+        summary="Delete an event",
+        description="Needs `timelines.delete_timelineevent` (and `stories.publish_story` for a "
+        "published story).",
+    ),
 )
 class EventViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
     queryset = TimelineEvent.objects.all()
