@@ -8,6 +8,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -23,7 +24,14 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.http import Http404
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
-from stories.models import Category, KeyIndicator, Scenario, Story, StorySource
+from stories.models import (
+    Category,
+    HistoricalVoice,
+    KeyIndicator,
+    Scenario,
+    Story,
+    StorySource,
+)
 from timelines.models import TimelineEvent
 
 
@@ -273,3 +281,22 @@ def story_list_involving(
         )
         .order_by(*newest_update_first())
     )
+
+
+def story_page(*, slug: str, include_unpublished: bool = False) -> Story:
+    """story_detail() for the story page: also `has_voices`, from the same query, so the page can
+    offer Voices from History to readers who are not signed in without loading them."""
+    stories = story_detail_queryset(include_unpublished=include_unpublished).annotate(
+        has_voices=Exists(HistoricalVoice.objects.filter(story=OuterRef("pk")))
+    )
+    try:
+        story = stories.get(slug=slug)
+    except Story.DoesNotExist:
+        raise Http404("No such story.") from None
+    attach_citations(story)
+    return story
+
+
+def story_voices(*, story: Story) -> list[HistoricalVoice]:
+    """The story's Voices from History in page order (shown to signed-in readers only)."""
+    return list(HistoricalVoice.objects.filter(story=story).order_by("position", "pk"))

@@ -11,8 +11,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from readers import selectors as reader_selectors
+from readers import services as reader_services
 from stories import search, selectors
-from stories.models import Category, Story
+from stories.models import Category, HistoricalVoice, Story
 
 CARDS_PER_PAGE = 12
 NEWS_SITEMAP_WINDOW = datetime.timedelta(days=2)
@@ -27,9 +29,25 @@ def home(request):
 
 @require_safe
 def story_detail(request, slug):
-    story = selectors.story_detail(slug=slug, include_unpublished=request.user.is_staff)
-    context = {"story": story, "related": selectors.story_related(story=story)}
+    story = selectors.story_page(slug=slug, include_unpublished=request.user.is_staff)
+    # Anonymous readers cost nothing here: no follow to look up, no voices to load.
+    follow = reader_selectors.follow_for(reader=request.user, story=story)
+    signed_in = request.user.is_authenticated
+    context = {
+        "story": story,
+        "related": selectors.story_related(story=story),
+        "follow": follow,
+        "news": reader_selectors.event_news(follow=follow, events=story.events.all()),
+        "note_is_new": bool(
+            follow and story.latest_note_at and story.latest_note_at > follow.last_seen_at
+        ),
+        "voices": selectors.story_voices(story=story) if signed_in and story.has_voices else [],
+        "fiction_label": HistoricalVoice.FICTION_LABEL,
+    }
     response = render(request, "stories/story_detail.html", context)
+    if follow is not None:
+        # Marked after rendering, so this visit still shows what was new.
+        reader_services.follow_mark_seen(follow=follow)
     if not story.is_public:
         # A staff preview must never be cached by a proxy or indexed.
         add_never_cache_headers(response)

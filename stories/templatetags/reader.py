@@ -178,3 +178,9 @@ def machine_date(item) -> str:
 def iso_datetime(value: datetime.datetime | None) -> str:
     """W3C/ISO 8601 to the second with its offset, as sitemaps and Open Graph expect."""
     return value.isoformat(timespec="seconds") if value else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]`, or "" when absent: {{ news|get_item:event.pk }}."""
+    return mapping.get(key, "") if mapping else ""

@@ -18,6 +18,7 @@ VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, 
 SECTIONS = [
     "overview",
     "why-it-matters",
+    "voices",
     "key-indicators",
     "people",
     "organizations",
@@ -203,6 +204,37 @@ def test_dark_theme_follows_the_system_setting(open_page):
     background = "() => getComputedStyle(document.body).backgroundColor"
     assert light.evaluate(background) == "rgb(255, 255, 255)"
     assert dark.evaluate(background) != light.evaluate(background)
+
+
+def test_signed_in_reader_follows_the_story_and_reads_the_voices(
+    open_page, browser, site, django_user_model
+):
+    from django.conf import settings
+    from django.test import Client
+
+    reader = django_user_model.objects.create_user("phone-reader", password="pw-12345678")
+    client = Client()
+    client.force_login(reader)
+    page = open_page("/", "phone")
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": site,
+            }
+        ]
+    )
+    page.goto(site + DEMO)
+    page.get_by_role("button", name="Follow this story").click()
+
+    expect(page.get_by_role("status")).to_contain_text("You follow")
+    expect(page.get_by_role("button", name="Unfollow")).to_be_visible()
+    voices = page.locator("#voices")
+    expect(voices).to_contain_text("Fictional content for perspective")
+    expect(voices.locator(".voice")).to_have_count(2)
+    assert_no_horizontal_scroll(page)
+    assert serious_violations(page) == []
 
 
 def serious_violations(page) -> list[str]:

@@ -211,6 +211,8 @@ def test_demo_story_shows_every_section_in_the_seed_order(client, demo_story):
         "Military Communication Restored; New START Expires",
         "Overview",
         "Why it matters",
+        "Voices from History",
+        "Fictional content for perspective",
         "Key indicators",
         "1,550",
         "Warheads per side under New START",
@@ -256,6 +258,7 @@ def test_story_table_of_contents_links_every_section(client, demo_story):
     assert anchors == [
         "overview",
         "why-it-matters",
+        "voices",
         "key-indicators",
         "people",
         "organizations",
@@ -592,3 +595,135 @@ def test_person_photo_field_is_used_when_present(client):
     StoryPerson.objects.create(story=story, person=person)
     html = client.get(person.get_absolute_url()).content.decode()
     assert f'src="{person.photo.url}"' in html
+
+
+# Readers: Voices from History, Follow, and what is new since the last visit
+
+
+def voices_section(response) -> str:
+    html = response.content.decode()
+    start = html.index('<section id="voices"')
+    return " ".join(
+        unescape(re.sub(r"<[^>]+>", " ", html[start : html.index("</section>", start)])).split()
+    )
+
+
+@pytest.fixture
+def reader_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("reader", password="pw-12345678"))
+    return client
+
+
+@pytest.mark.django_db
+def test_voices_from_history_are_a_sign_up_prompt_for_anonymous_readers(client, demo_story):
+    response = client.get(DEMO_URL)
+    page = text_of(response)
+    section = voices_section(response)
+    assert "Fictional content for perspective" in section
+    assert "Sign up to read historical perspectives on this story" in section
+    for voice in demo_story.voices.all():
+        assert voice.text[:40] not in page
+    assert f'href="/accounts/signup/?next={DEMO_URL}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_voices_from_history_are_shown_labelled_to_signed_in_readers(reader_client, demo_story):
+    section = voices_section(reader_client.get(DEMO_URL))
+    from stories.models import HistoricalVoice
+
+    assert HistoricalVoice.FICTION_LABEL in section
+    assert "Sign up" not in section
+    for voice in demo_story.voices.all():
+        assert unescape(voice.figure) in section
+        assert " ".join(voice.text.split())[:40] in section
+    assert section.count("(imagined)") == demo_story.voices.count()
+
+
+@pytest.mark.django_db
+def test_story_without_voices_has_no_voices_section(reader_client):
+    story = factories.make_story()
+    assert "Voices from History" not in text_of(reader_client.get(story.get_absolute_url()))
+
+
+@pytest.mark.django_db
+def test_follow_button_for_each_kind_of_reader(reader_client, demo_story):
+    anonymous = Client().get(DEMO_URL).content.decode()
+    assert f'href="/accounts/login/?next={DEMO_URL}">Sign in to follow this story' in anonymous
+    assert "Sign in to follow this story" in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous  # nothing to post: no token, no CSRF cookie
+
+    page = reader_client.get(DEMO_URL).content.decode()
+    assert f'action="/stories/{demo_story.slug}/follow/"' in page
+    assert "csrfmiddlewaretoken" in page
+
+    reader_client.post(f"/stories/{demo_story.slug}/follow/")
+    page = reader_client.get(DEMO_URL).content.decode()
+    assert f'action="/stories/{demo_story.slug}/unfollow/"' in page
+    assert "You follow this story" in text_of(reader_client.get(DEMO_URL))
+
+
+@pytest.mark.django_db
+def test_returning_reader_sees_what_is_new_once(reader_client, demo_story):
+    from readers.models import Follow
+
+    reader_client.post(f"/stories/{demo_story.slug}/follow/")
+    first = reader_client.get(DEMO_URL)
+    assert "New since your last visit" not in text_of(first)
+    assert "Your follow" not in text_of(first)
+
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    TimelineEvent.objects.filter(story=demo_story).update(
+        created_at=an_hour_ago, updated_at=an_hour_ago
+    )
+    Follow.objects.filter(story=demo_story).update(
+        last_seen_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    new_event = event_on(demo_story, 0, "Hotline used for the first time")
+    edited = demo_story.events.get(title="Russia Invades Ukraine")
+    edited.description = "Corrected wording."
+    edited.save()
+
+    html = reader_client.get(DEMO_URL).content.decode()
+    new_item = re.search(
+        rf'<li class="event event-new" id="event-{new_event.pk}">(.*?)</li>', html, re.S
+    )
+    assert new_item and "New since your last visit" in new_item.group(1)
+    updated_item = re.search(
+        rf'<li class="event event-updated" id="event-{edited.pk}">(.*?)</li>', html, re.S
+    )
+    assert updated_item and "Updated since your last visit" in updated_item.group(1)
+    assert html.count("since your last visit") == 2
+
+    # Opening the page moved the read mark: the next visit has nothing new.
+    assert "since your last visit" not in reader_client.get(DEMO_URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_new_update_note_is_marked_for_a_returning_reader(reader_client, demo_story):
+    from readers.models import Follow
+    from stories.models import UpdateNote
+
+    reader_client.post(f"/stories/{demo_story.slug}/follow/")
+    Follow.objects.filter(story=demo_story).update(
+        last_seen_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    UpdateNote.objects.create(story=demo_story, text="Line tested by both sides")
+
+    html = reader_client.get(DEMO_URL).content.decode()
+
+    line = re.search(r'<p class="latest-update">(.*?)</p>', html, re.S).group(1)
+    assert "Line tested by both sides" in line and "New since your last visit" in line
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 300])
+def test_story_page_query_count_for_a_signed_in_follower(
+    reader_client, django_assert_num_queries, size
+):
+    story = factories.make_story(events=size, people=size, sources=size, indicators=size)
+    reader_client.post(f"/stories/{story.slug}/follow/")
+    # session, user, the 10 of the page, the reader's follow, moving the read mark (voices are
+    # not loaded: the story has none)
+    with django_assert_num_queries(QUERY_BUDGET + 4):
+        response = reader_client.get(story.get_absolute_url())
+    assert response.status_code == 200
