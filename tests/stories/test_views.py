@@ -727,3 +727,35 @@ def test_story_page_query_count_for_a_signed_in_follower(
     with django_assert_num_queries(QUERY_BUDGET + 4):
         response = reader_client.get(story.get_absolute_url())
     assert response.status_code == 200
+
+
+# Static files and page weight
+
+
+def stylesheet_url(html: str) -> str:
+    return re.search(r'<link rel="stylesheet" href="([^"]+)"', html).group(1)
+
+
+@pytest.mark.django_db
+def test_stylesheet_is_hashed_compressed_and_cached_for_a_year(client):
+    href = stylesheet_url(client.get("/").content.decode())
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", href)
+
+    response = client.get(href, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "immutable" in response["Cache-Control"]
+    assert "max-age=315360000" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_demo_story_html_and_css_weigh_under_60_kb_compressed(client, demo_story):
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get(DEMO_URL).content
+    with open(finders.find("css/site.css"), "rb") as css:
+        weight = len(gzip.compress(html)) + len(gzip.compress(css.read()))
+    assert weight < 60 * 1024, f"{weight} bytes"
