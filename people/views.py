@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from newsroom.caching import cache_anonymous
 from people.models import Organization, Person
 from stories import selectors
 
@@ -17,6 +18,7 @@ def _involvement_or_404(request, **entity) -> list:
 
 
 @require_safe
+@cache_anonymous
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     stories = _involvement_or_404(request, person=person)
@@ -24,6 +26,7 @@ def person_detail(request, slug):
 
 
 @require_safe
+@cache_anonymous
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     stories = _involvement_or_404(request, organization=organization)

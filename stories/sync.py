@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils import timezone
 
+from newsroom.caching import content_version_bump
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import (
     Category,
@@ -97,6 +98,8 @@ def _write_pending_changes() -> None:
                     "IN EXCLUSIVE MODE"
                 )
         ContentChange.objects.bulk_create(rows)
+    # Cached pages and API reads were built from the old content.
+    content_version_bump()
 
 
 def _stories_citing(source_ids: Iterable[int]) -> set[int]:

@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from newsroom.caching import cache_anonymous
 from readers import selectors as reader_selectors
 from readers import services as reader_services
 from stories import search, selectors
@@ -21,6 +22,7 @@ NEWS_SITEMAP_WINDOW = datetime.timedelta(days=2)
 
 
 @require_safe
+@cache_anonymous
 def home(request):
     page = Paginator(selectors.story_cards(), CARDS_PER_PAGE).get_page(request.GET.get("page"))
     categories = Category.objects.filter(stories__in=Story.objects.published()).distinct()
@@ -28,6 +30,7 @@ def home(request):
 
 
 @require_safe
+@cache_anonymous
 def story_detail(request, slug):
     story = selectors.story_page(slug=slug, include_unpublished=request.user.is_staff)
     # Anonymous readers cost nothing here: no follow to look up, no voices to load.
@@ -57,6 +60,7 @@ def story_detail(request, slug):
 
 
 @require_safe
+@cache_anonymous
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     stories = selectors.story_cards(category=category)
@@ -65,6 +69,7 @@ def category_detail(request, slug):
 
 
 @require_safe
+@cache_anonymous
 def search_results(request):
     terms = search.search_terms(request.GET.get("q"))
     page = Paginator(search.story_search(terms=terms), CARDS_PER_PAGE).get_page(

@@ -1,6 +1,7 @@
 """Test-only settings tweaks and shared fixtures."""
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -13,6 +14,10 @@ def _test_settings(settings, tmp_path):
     settings.CSRF_COOKIE_SECURE = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Whole-response caching has its own tests (tests/test_caching.py); elsewhere every request
+    # must reach the view, because on_commit invalidation does not run inside test transactions.
+    settings.PAGE_CACHE = False
+    cache.clear()
 
 
 @pytest.fixture

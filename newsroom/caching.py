@@ -1,0 +1,102 @@
+"""Whole-response caching for anonymous reads, keyed by the content version.
+
+Every committed change to anything readers see moves the content version on (stories.sync calls
+`content_version_bump` once per transaction, after its change log is written), so a cached page
+is never served after an edit: not after a person's rename shown on many stories, an unpublish,
+or a trash. A scheduled story going live changes nothing in the database, so the version state
+also holds the next scheduled publication time and moves on by itself when that time passes.
+
+The state lives in the default cache: Redis when REDIS_URL is set, which every worker shares.
+With the local-memory cache each process has its own, which is only right for one process
+(`make run`); production with several workers sets REDIS_URL.
+"""
+
+import functools
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+STATE_KEY = "newsroom:content-state"
+PAGE_PREFIX = "newsroom:page"
+
+
+def _fresh_state() -> dict:
+    from stories.models import Story
+
+    next_live = (
+        Story.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return {"version": uuid.uuid4().hex[:12], "valid_until": next_live}
+
+
+def content_version() -> str:
+    """The current content version; moves on when a scheduled story's time has come."""
+    state = cache.get(STATE_KEY)
+    if state is None or (
+        state["valid_until"] is not None and state["valid_until"] <= timezone.now()
+    ):
+        state = _fresh_state()
+        cache.set(STATE_KEY, state, timeout=None)
+    return state["version"]
+
+
+def content_version_bump() -> None:
+    """Forget every cached response: called after a content change commits."""
+    cache.delete(STATE_KEY)
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # signed-in readers and staff see personal pages (Follow, previews)
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def cache_anonymous(view=None, *, vary_on_accept: bool = False):
+    """Serve anonymous GETs of `view` from the cache, keyed by content version and full URL.
+
+    Only 200 responses that set no cookie are stored. Responses say `Cache-Control: public` with
+    a short max-age for anonymous readers, so a CDN or browser revalidates (ETag) soon after.
+    """
+
+    def decorator(view_func):
+        @functools.wraps(view_func)
+        def wrapped(request, *args, **kwargs):
+            if not getattr(settings, "PAGE_CACHE", True) or not _cacheable_request(request):
+                response = view_func(request, *args, **kwargs)
+                if request.user.is_authenticated:
+                    patch_cache_control(response, private=True)
+                return response
+            key = _key(request, vary_on_accept)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+            response = view_func(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies:
+                patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+                patch_vary_headers(response, ["Cookie"] + (["Accept"] if vary_on_accept else []))
+                if hasattr(response, "render") and callable(response.render):
+                    response.add_post_render_callback(
+                        lambda r: cache.set(key, r, settings.PAGE_CACHE_SECONDS)
+                    )
+                else:
+                    cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            return response
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+def _key(request, vary_on_accept: bool) -> str:
+    parts = [PAGE_PREFIX, content_version(), request.method, request.get_full_path()]
+    if vary_on_accept:
+        parts.append(request.META.get("HTTP_ACCEPT", ""))
+    return ":".join(parts)

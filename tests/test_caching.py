@@ -1,0 +1,134 @@
+"""Cached pages are never stale: every kind of edit that changes a page invalidates it."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import Person
+from stories import services
+from stories.models import Source, Story
+from tests.factories import make_story
+from timelines.models import TimelineEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+
+
+@pytest.fixture
+def story():
+    return make_story(headline="Cached headline", people=1, sources=2, events=2)
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a block as if its transaction committed, so on-commit invalidation happens."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_second_anonymous_request_is_served_from_the_cache(
+    client, story, django_assert_num_queries
+):
+    url = story.get_absolute_url()
+    page(client, url)
+    with django_assert_num_queries(0):
+        assert "Cached headline" in page(client, url)
+    response = client.get(url)
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "headline",
+        "new event",
+        "person rename",
+        "source rename",
+        "unpublish",
+        "trash",
+    ],
+)
+def test_every_kind_of_edit_invalidates(client, story, committed, edit, staff_user):
+    urls = [story.get_absolute_url(), reverse("stories:home")]
+    for url in urls:
+        page(client, url)
+    person = Person.objects.get(story_roles__story=story)
+    source = Source.objects.filter(story_sources__story=story).first()
+    with committed():
+        if edit == "headline":
+            story.headline = "Edited headline"
+            story.save()
+        elif edit == "new event":
+            TimelineEvent.objects.create(
+                story=story, date=dt.date(2027, 1, 1), title="Brand new event", description="x"
+            )
+        elif edit == "person rename":
+            person.name = "Renamed Person"
+            person.save()
+        elif edit == "source rename":
+            source.publisher = "Renamed Publisher"
+            source.save()
+        elif edit == "unpublish":
+            services.story_set_status(story=story, user=staff_user, status=Story.Status.UNPUBLISHED)
+        elif edit == "trash":
+            services.story_trash(story=story, user=staff_user)
+    expected = {
+        "headline": "Edited headline",
+        "new event": "Brand new event",
+        "person rename": "Renamed Person",
+        "source rename": "Renamed Publisher",
+    }
+    if edit in ("unpublish", "trash"):
+        assert client.get(urls[0]).status_code == 404
+        assert "Cached headline" not in page(client, urls[1])
+    else:
+        assert expected[edit] in page(client, urls[0])
+        if edit in ("headline", "new event"):
+            assert expected[edit] in page(client, urls[1])
+
+
+def test_scheduled_story_goes_live_without_any_edit(client):
+    now = timezone.now()
+    make_story(headline="Scheduled one", published_at=now + dt.timedelta(minutes=5))
+    assert "Scheduled one" not in page(client, reverse("stories:home"))
+    with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(minutes=6)):
+        assert "Scheduled one" in page(client, reverse("stories:home"))
+
+
+def test_signed_in_readers_are_never_served_the_anonymous_copy(client, story):
+    url = story.get_absolute_url()
+    page(client, url)
+    reader = User.objects.create_user("reader", password="pw-long-enough-1")
+    client.force_login(reader)
+    response = client.get(url)
+    assert "Follow" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+
+
+def test_staff_preview_of_a_draft_is_not_cached_for_the_public(client, staff_client):
+    draft = make_story(status=Story.Status.DRAFT)
+    assert staff_client.get(draft.get_absolute_url()).status_code == 200
+    staff_client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_page_cache_setting_switches_it_off(client, story, settings, django_assert_num_queries):
+    settings.PAGE_CACHE = False
+    url = story.get_absolute_url()
+    page(client, url)
+    with django_assert_num_queries(10):
+        page(client, url)
