@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from newsroom.caching import content_version_bump
 from stories.generator import SLUG_PREFIX, content_generate
 from stories.models import Story
 
@@ -37,19 +38,24 @@ class Command(BaseCommand):
             raise CommandError("--workers must be one or more.")
         have = Story.objects.filter(slug__startswith=SLUG_PREFIX).count()
         started = time.monotonic()
-        with (
-            tqdm(
-                total=max(stories, have),
-                initial=have,
-                unit="story",
-                disable=None,
-                file=self.stderr._out,
-            ) as bar,
-            transaction.atomic(),
-        ):
-            totals = content_generate(stories=stories, seed=seed, progress=bar.update)
+        bar = tqdm(
+            total=max(stories, have),
+            initial=have,
+            unit="story",
+            disable=None,
+            file=self.stderr._out,
+        )
+        with bar:
             if dry_run:
-                transaction.set_rollback(True)
+                # One process and one transaction, so the rollback undoes everything.
+                with transaction.atomic():
+                    totals = content_generate(stories=stories, seed=seed, progress=bar.update)
+                    transaction.set_rollback(True)
+            else:
+                totals = content_generate(
+                    stories=stories, seed=seed, workers=workers, progress=bar.update
+                )
+                content_version_bump()  # bulk inserts send no signals
         elapsed = time.monotonic() - started
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
