@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
 
 STATE_KEY = "newsroom:content-state"
 PAGE_PREFIX = "newsroom:page"
@@ -80,7 +81,8 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False):
                 return cached
             response = view_func(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies:
-                patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+                if not response.has_header("Cache-Control"):  # the API sets its own
+                    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
                 patch_vary_headers(response, ["Cookie"] + (["Accept"] if vary_on_accept else []))
                 if hasattr(response, "render") and callable(response.render):
                     response.add_post_render_callback(
@@ -100,3 +102,13 @@ def _key(request, vary_on_accept: bool) -> str:
     if vary_on_accept:
         parts.append(request.META.get("HTTP_ACCEPT", ""))
     return ":".join(parts)
+
+
+def cache_api_reads(view_class):
+    """Cache a DRF view's anonymous GETs like a page's, per Accept header.
+
+    Applied to `dispatch`, so what is stored is the finished response: rendered, with the
+    view's ETag, Last-Modified and Cache-Control. ConditionalGetMiddleware answers a cached
+    hit's If-None-Match with a 304. Errors (problem+json) are never stored: only 200s are.
+    """
+    return method_decorator(cache_anonymous(vary_on_accept=True), name="dispatch")(view_class)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from newsroom.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
 from people.filters import OrganizationFilter, PersonFilter
 from people.models import Organization, Person
@@ -28,6 +29,7 @@ from stories.api_views import people_queryset
 WRITE_ACTIONS = ("create", "update", "partial_update")
 
 
+@cache_api_reads
 class _InvolvedViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields = {"name": "name", "updated_at": "updated_at"}

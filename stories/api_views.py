@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from newsroom.caching import cache_api_reads
 from newsroom.rest import (
     JSONLDRenderer,
     JSONRenderer,
@@ -145,6 +146,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         "their next sync.",
     ),
 )
+@cache_api_reads
 class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
     queryset = Story.objects.all()
     filterset_class = StoryFilter
@@ -294,6 +296,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         examples=[STORY_CARD_EXAMPLE],
     )
 )
+@cache_api_reads
 class BriefViewSet(ListReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Story.objects.all()
     serializer_class = StoryCardSerializer
@@ -317,6 +320,7 @@ class BriefViewSet(ListReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet
         examples=[CATEGORY_EXAMPLE],
     ),
 )
+@cache_api_reads
 class CategoryViewSet(ReadMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
@@ -364,6 +368,7 @@ class CategoryViewSet(ReadMixin, viewsets.ReadOnlyModelViewSet):
         description="Needs `stories.delete_source`. Refused with 409 while a story lists it.",
     ),
 )
+@cache_api_reads
 class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
     queryset = Source.objects.all()
     filterset_class = SourceFilter
@@ -437,6 +442,7 @@ class SyncSerializer(serializers.Serializer):
     )
 
 
+@cache_api_reads
 class SyncView(APIView):
     """Everything an app needs to work offline, and later only what changed."""
 

@@ -132,3 +132,92 @@ def test_page_cache_setting_switches_it_off(client, story, settings, django_asse
     page(client, url)
     with django_assert_num_queries(10):
         page(client, url)
+
+
+# The API's reads -------------------------------------------------------------------------
+
+
+def api(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, response.content
+    return response
+
+
+def test_api_read_is_served_from_the_cache_with_its_etag(client, story, django_assert_num_queries):
+    url = f"/api/v1/stories/{story.pk}/"
+    first = api(client, url)
+    with django_assert_num_queries(0):
+        second = api(client, url)
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert "public" in second["Cache-Control"]
+    with django_assert_num_queries(0):
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_api_cache_keeps_representations_apart(client, story):
+    url = f"/api/v1/stories/{story.pk}/"
+    json_body = api(client, url, HTTP_ACCEPT="application/json")
+    html_body = api(client, url, HTTP_ACCEPT="text/html")
+    assert json_body["Content-Type"].startswith("application/json")
+    assert html_body["Content-Type"].startswith("text/html")
+    assert api(client, url, HTTP_ACCEPT="application/json").content == json_body.content
+
+
+def test_api_errors_are_not_cached(client, story):
+    url = "/api/v1/stories/999999/"
+    first = client.get(url)
+    assert first.status_code == 404
+    assert first["Content-Type"].startswith("application/problem+json")
+    make_story(headline="Not yet")  # a new story must not reveal a cached 404 either way
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("edit", ["headline", "person rename", "unpublish"])
+def test_api_edits_invalidate(client, story, committed, edit, staff_user):
+    detail = f"/api/v1/stories/{story.pk}/"
+    person = Person.objects.get(story_roles__story=story)
+    urls = [detail, "/api/v1/stories/", "/api/v1/brief/", f"/api/v1/people/{person.pk}/"]
+    for url in urls:
+        api(client, url)
+    with committed():
+        if edit == "headline":
+            story.headline = "Edited headline"
+            story.save()
+        elif edit == "person rename":
+            person.name = "Renamed Person"
+            person.save()
+        elif edit == "unpublish":
+            services.story_set_status(story=story, user=staff_user, status=Story.Status.UNPUBLISHED)
+    if edit == "unpublish":
+        assert client.get(detail).status_code == 404
+        for url in urls[1:3]:
+            assert "Cached headline" not in api(client, url).content.decode()
+        assert "Cached headline" not in api(client, urls[3]).content.decode()
+    elif edit == "headline":
+        for url in urls[:3]:
+            assert "Edited headline" in api(client, url).content.decode()
+    else:
+        assert "Renamed Person" in api(client, detail).content.decode()
+        assert "Renamed Person" in api(client, urls[3]).content.decode()
+
+
+def test_api_scheduled_story_goes_live_without_any_edit(client):
+    now = timezone.now()
+    make_story(headline="Scheduled one", published_at=now + dt.timedelta(minutes=5))
+    for url in ("/api/v1/stories/", "/api/v1/brief/", "/api/v1/sync/"):
+        assert "Scheduled one" not in api(client, url).content.decode()
+    with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(minutes=6)):
+        for url in ("/api/v1/stories/", "/api/v1/brief/", "/api/v1/sync/"):
+            assert "Scheduled one" in api(client, url).content.decode()
+
+
+def test_api_token_clients_are_never_served_the_anonymous_copy(client, story, staff_user):
+    from rest_framework.authtoken.models import Token
+
+    draft = make_story(headline="Draft for staff", status=Story.Status.DRAFT)
+    api(client, "/api/v1/stories/")
+    token = Token.objects.create(user=staff_user)
+    body = api(client, "/api/v1/stories/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert draft.headline in body.content.decode()
+    assert draft.headline not in api(client, "/api/v1/stories/").content.decode()

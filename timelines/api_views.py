@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from newsroom.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
 from stories.api_examples import EVENT_EXAMPLE, EVENT_WRITE_EXAMPLE
 from stories.filters import visible_stories
@@ -66,6 +67,7 @@ def attach_event_citations(events) -> None:
         "published story).",
     ),
 )
+@cache_api_reads
 class EventViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
     queryset = TimelineEvent.objects.all()
     filterset_class = EventFilter
