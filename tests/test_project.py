@@ -84,11 +84,17 @@ def test_compose_file_runs_postgres_and_the_app():
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
     assert any(port.endswith(":8000") for port in web["ports"])
     assert web["environment"]["DATABASE_URL"].startswith("postgres://")
+    redis = compose["services"]["redis"]
+    assert redis["image"].startswith("redis:") and "ping" in redis["healthcheck"]["test"]
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert web["environment"]["REDIS_URL"].startswith("redis://redis:")
+    assert int(web["environment"]["WEB_CONCURRENCY"]) > 1  # several workers share the cache
     env_file = ROOT / web["env_file"]
     keys = {line.split("=", 1)[0] for line in env_file.read_text().splitlines() if "=" in line}
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"} <= keys
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "migrate" in dockerfile and "collectstatic" in dockerfile
+    assert "--workers ${WEB_CONCURRENCY" in dockerfile
 
 
 def test_no_missing_migrations():
