@@ -17,6 +17,14 @@ from rest_framework.routers import DefaultRouter
 from newsroom.api_docs import API_DESCRIPTION
 from newsroom.rest import PROBLEM_MEDIA_TYPE, JSONRenderer, problem
 from people.api_views import OrganizationViewSet, PersonViewSet
+from readers.api_views import (
+    AccountView,
+    DeleteAccountView,
+    ExportView,
+    FollowingViewSet,
+    SignUpView,
+    TokenRevokeMixin,
+)
 from stories.api_views import (
     BriefViewSet,
     CategoryViewSet,
@@ -34,17 +42,22 @@ router.register("people", PersonViewSet, basename="person")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("events", EventViewSet, basename="event")
 router.register("sources", SourceViewSet, basename="source")
+router.register("me/following", FollowingViewSet, basename="following")
 
 
-class TokenView(ObtainAuthToken):
-    """Trade a staff username and password for an API token."""
+class TokenView(TokenRevokeMixin, ObtainAuthToken):
+    """Trade a reader's or staff member's username and password for an API token; DELETE
+    revokes it (readers.api_views.TokenRevokeMixin)."""
 
     renderer_classes = [JSONRenderer]
 
     @extend_schema(
         summary="Get an API token",
-        description="Send a staff account's username and password; use the token as "
-        "`Authorization: Token <key>` on writes. The same token comes back each time.",
+        description="Send a reader's or staff account's username and password; use the "
+        "token as `Authorization: Token <key>` (readers: for /me/ and personal story details; "
+        "staff: on writes). The same token comes back each time until it is revoked. Wrong "
+        "credentials get the same answer whether or not the username exists. Attempts are "
+        "limited per address, shared with the web login (`READER_LOGIN_RATE`): beyond it, 429.",
         request=inline_serializer(
             "TokenRequest",
             fields={
@@ -85,6 +98,10 @@ v1_patterns = [
     path("", include(router.urls)),
     path("sync/", SyncView.as_view(), name="sync"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/signup/", SignUpView.as_view(), name="auth-signup"),
+    path("me/", AccountView.as_view(), name="me"),
+    path("me/export/", ExportView.as_view(), name="me-export"),
+    path("me/delete/", DeleteAccountView.as_view(), name="me-delete"),
 ]
 
 urlpatterns = [

@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "StoryStatusEnum": "stories.models.Story.Status",
         "ScenarioStatusEnum": "stories.models.Scenario.Status",
         "PrecisionEnum": "timelines.dates.Precision",
+        "FictionLabelEnum": "readers.serializers.FICTION_LABEL_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

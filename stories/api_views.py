@@ -27,6 +27,9 @@ from newsroom.rest import (
 )
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from people.serializers import OrganizationDetailSerializer, PersonDetailSerializer
+from readers import selectors as reader_selectors
+from readers.api_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
+from readers.serializers import StoryDetailSerializer
 from stories import exports, selectors, sync
 from stories.api_examples import (
     CATEGORY_EXAMPLE,
@@ -77,11 +80,13 @@ def published_count(relation: str) -> Count:
 
 def written(view, story: Story, status_code: int) -> Response:
     """The response to a story write: the story as a GET shows it, its ETag and Location."""
-    story = with_update_notes(selectors.story_detail_queryset(include_unpublished=True)).get(
-        pk=story.pk
-    )
+    story = reader_selectors.with_reader_state(
+        with_update_notes(selectors.story_detail_queryset(include_unpublished=True)),
+        reader=view.request.user,
+    ).get(pk=story.pk)
     selectors.attach_citations(story)
-    data = StorySerializer(story, context=view.get_serializer_context()).data
+    view.prepare([story])
+    data = StoryDetailSerializer(story, context=view.get_serializer_context()).data
     headers = {"ETag": representation_etag(data)}
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = data["api_url"]
@@ -103,8 +108,11 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         description="Every section of the story page, in the page's order, with people and "
         "organizations carrying their role and status in the story, timeline events with "
         "their date precision and label, and each item's citations into `sources`. At most "
-        "12 SQL queries whatever the story holds.",
-        examples=[STORY_DETAIL_EXAMPLE],
+        "12 SQL queries whatever the story holds. Voices from History are shown to signed-in "
+        "readers only, always with their fiction label; anonymous clients get `voices.locked`. "
+        "A signed-in reader also gets `reader`: whether they follow the story and which "
+        "events are new or updated since they last read it (reading does not move the mark).",
+        examples=[STORY_FOR_READER_EXAMPLE, STORY_FOR_ANONYMOUS_EXAMPLE],
     ),
     create=extend_schema(
         summary="Create a story with all its sections",
@@ -113,7 +121,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         "Errors are keyed by field, then by row index. Needs `stories.add_story`; a "
         "published story also needs `stories.publish_story`.",
         examples=[STORY_WRITE_EXAMPLE, STORY_DETAIL_EXAMPLE],
-        responses={201: StorySerializer},
+        responses={201: StoryDetailSerializer},
     ),
     update=extend_schema(
         summary="Replace a story and all its sections",
@@ -122,7 +130,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
         "written. Needs `stories.change_story`, and `stories.publish_story` when the story "
         "is or becomes published.",
         examples=[STORY_WRITE_EXAMPLE, STORY_DETAIL_EXAMPLE],
-        responses={200: StorySerializer},
+        responses={200: StoryDetailSerializer},
     ),
     partial_update=extend_schema(
         summary="Change some fields or sections of a story",
@@ -136,7 +144,7 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
             ),
             STORY_DETAIL_EXAMPLE,
         ],
-        responses={200: StorySerializer},
+        responses={200: StoryDetailSerializer},
     ),
     destroy=extend_schema(
         summary="Delete a story",
@@ -163,16 +171,19 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         drafts = can_read_drafts(self.request.user) and self.action not in EXPORT_ACTIONS
         if self.action == "list":
             return selectors.story_list(include_unpublished=drafts)
-        return with_update_notes(
-            selectors.story_detail_queryset(include_unpublished=drafts)
-        ).annotate(last_logged_change=sync.last_change_of_story())
+        return reader_selectors.with_reader_state(
+            with_update_notes(selectors.story_detail_queryset(include_unpublished=drafts)).annotate(
+                last_logged_change=sync.last_change_of_story()
+            ),
+            reader=self.request.user,
+        )
 
     def get_serializer_class(self):
         if self.action == "list":
             return StoryCardSerializer
         if self.action in ("create", "update", "partial_update"):
             return StoryWriteSerializer
-        return StorySerializer
+        return StoryDetailSerializer
 
     def get_object(self):
         story = super().get_object()
@@ -180,7 +191,19 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         return story
 
     def detail_data(self, story) -> dict:
-        return StorySerializer(story, context=self.get_serializer_context()).data
+        self.prepare([story])
+        return StoryDetailSerializer(story, context=self.get_serializer_context()).data
+
+    def prepare(self, stories):
+        if self.action != "list":
+            reader_selectors.attach_voices(stories, reader=self.request.user)
+
+    def last_modified_for(self, stories):
+        if self.action == "retrieve" and self.request.user.is_authenticated:
+            # Follows and read marks make it personal, and unfollowing moves no timestamp:
+            # only the ETag can tell a signed-in client that its copy is stale.
+            return None
+        return super().last_modified_for(stories)
 
     def logged_change_time(self, stories):
         if self.action == "list":

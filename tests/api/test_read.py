@@ -92,6 +92,7 @@ def test_story_detail_has_every_section_in_page_order(api, demo_story):
         "overview_html",
         "why_it_matters",
         "why_it_matters_html",
+        "voices",  # Voices from History: locked for anonymous clients (tests/readers/test_api.py)
         "indicators",
         "people",
         "organizations",
@@ -102,6 +103,7 @@ def test_story_detail_has_every_section_in_page_order(api, demo_story):
         "url",
         "api_url",
         "exports",
+        "reader",  # null when anonymous
     ]
     assert story["headline"] == "U.S. and Russia Restore Military Communication Channel"
     assert story["overview"].startswith("On **5 February 2026**")
