@@ -205,20 +205,20 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
             0,
         )
 
-    candidates = Q(category_id=story.category_id)
-    if person_ids:
-        candidates |= Q(
-            pk__in=StoryPerson.objects.filter(person_id__in=person_ids).values("story_id")
-        )
-    if organization_ids:
-        candidates |= Q(
-            pk__in=StoryOrganization.objects.filter(organization_id__in=organization_ids).values(
-                "story_id"
-            )
-        )
+    # One UNION of candidate ids, each part using its own index: an OR of the category with
+    # `IN (subquery)` made PostgreSQL check every story at 100k.
+    parts = [
+        StoryPerson.objects.filter(person_id__in=person_ids).order_by().values("story_id"),
+        StoryOrganization.objects.filter(organization_id__in=organization_ids)
+        .order_by()
+        .values("story_id"),
+    ]
+    candidates = (
+        Story.objects.filter(category_id=story.category_id).order_by().values("pk").union(*parts)
+    )
     return list(
         Story.objects.published()
-        .filter(candidates)
+        .filter(pk__in=candidates)
         .exclude(pk=story.pk)
         .select_related("category")
         .with_latest_update()

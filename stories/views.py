@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,10 @@ NEWS_SITEMAP_WINDOW = datetime.timedelta(days=2)
 @cache_anonymous
 def home(request):
     page = Paginator(selectors.story_cards(), CARDS_PER_PAGE).get_page(request.GET.get("page"))
-    categories = Category.objects.filter(stories__in=Story.objects.published()).distinct()
+    # EXISTS per category (13 index probes), not a DISTINCT over a join with every story.
+    categories = Category.objects.filter(
+        Exists(Story.objects.published().filter(category=OuterRef("pk")))
+    )
     return render(request, "stories/story_list.html", {"page_obj": page, "categories": categories})
 
 
