@@ -618,3 +618,21 @@ def test_every_reader_operation_is_documented_with_examples():
             has_examples = any("examples" in body for body in bodies)
             no_body = set(operation["responses"]) & {"204"}
             assert has_examples or no_body, f"{method.upper()} {path} has no example"
+
+
+def test_the_anonymous_api_cache_never_answers_a_reader(
+    settings, reader_api, demo_story, django_assert_num_queries
+):
+    settings.PAGE_CACHE = True
+    url = f"{API}/stories/{demo_story.pk}/"
+    anonymous = APIClient()
+    assert anonymous.get(url).json()["reader"] is None
+    with django_assert_num_queries(0):  # from the cache
+        assert anonymous.get(url).json()["voices"]["locked"] is True
+    personal = reader_api.get(url)
+    assert personal.json()["reader"]["following"] is False
+    assert personal.json()["voices"]["items"]
+    assert "private" in personal["Cache-Control"]
+    reader_api.put(f"{API}/me/following/{demo_story.pk}/")
+    assert reader_api.get(url).json()["reader"]["following"] is True
+    assert anonymous.get(url).json()["reader"] is None
