@@ -8,11 +8,16 @@ import json
 
 from django.http import HttpResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from newsroom.api_docs import API_DESCRIPTION
 from newsroom.rest import PROBLEM_MEDIA_TYPE, JSONRenderer, problem
@@ -34,7 +39,13 @@ from stories.api_views import (
 )
 from timelines.api_views import EventViewSet
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    # No ".json" suffix routes: ids are whole path segments, and ?format= is there instead.
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("stories", StoryViewSet, basename="story")
 router.register("brief", BriefViewSet, basename="brief")
 router.register("categories", CategoryViewSet, basename="category")
@@ -56,10 +67,10 @@ class TokenView(TokenRevokeMixin, ObtainAuthToken):
         description="Send a reader's or staff account's username and password; use the "
         "token as `Authorization: Token <key>` (readers: for /me/ and personal story details; "
         "staff: on writes). The same token comes back each time until it is revoked. Wrong "
-        "credentials get the same answer whether or not the username exists. Attempts are "
-        "limited per address, shared with the web login (`READER_LOGIN_RATE`): beyond it, 429.",
+        "credentials answer 401, the same for an unknown username. Attempts are limited per "
+        "address, shared with the web login (`READER_LOGIN_RATE`): beyond it, 429.",
         request=inline_serializer(
-            "TokenRequest",
+            "Credentials",
             fields={
                 "username": serializers.CharField(),
                 "password": serializers.CharField(style={"input_type": "password"}),
@@ -80,9 +91,18 @@ class TokenView(TokenRevokeMixin, ObtainAuthToken):
         ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            codes = serializer.errors.get(api_settings.NON_FIELD_ERRORS_KEY, [])
+            if any(getattr(error, "code", "") == "authorization" for error in codes):
+                # Well-formed but wrong credentials: an authentication failure, not bad input.
+                raise AuthenticationFailed("Unable to log in with the username and password given.")
+            serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
 
+@csrf_exempt  # it changes nothing, and must answer JSON to a POST too
 def not_found(request, unmatched=""):
     """Unknown paths under /api/ answer a JSON problem, not the site's HTML 404 page."""
     body = problem(

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import permissions
 
 from newsroom.rest import (
+    MAX_ID,
     PROBLEM_MEDIA_TYPE,
     SPARSE_COMPONENTS,
     ConditionalGetMixin,
@@ -100,7 +101,11 @@ class AutoSchema(SpectacularAutoSchema):
             parameters.append(
                 OpenApiParameter(
                     "fields",
-                    type={"type": "array", "items": {"type": "string", "enum": names}},
+                    type={
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "enum": names},
+                    },
                     style="form",
                     explode=False,
                     description="Return only these top-level fields (comma-separated); `id` "
@@ -149,9 +154,9 @@ class AutoSchema(SpectacularAutoSchema):
                     "If-Match",
                     location=OpenApiParameter.HEADER,
                     description="The ETag you read (from a plain GET of this object, or your last "
-                    "write). If the object changed since, the write answers 412 and nothing "
-                    "is changed.",
-                    examples=[OpenApiExample("ETag", value='"3f2a9c0d8e7b6a5f4e3d2c1b0a998877"')],
+                    'write), such as `"3f2a9c0d8e7b6a5f4e3d2c1b0a998877"`. If the object changed '
+                    "since, the write answers 412 and nothing is changed. Only the server makes "
+                    "ETags: there is no example value that would work.",
                 )
             )
         parameters.append(
@@ -185,11 +190,11 @@ class AutoSchema(SpectacularAutoSchema):
 
 PARAMETER_EXAMPLES = {
     "id": 1,
-    "cursor": "WyIyMDI2LTAyLTA1IDIxOjAwOjAwKzAwOjAwIiwiLXVwZGF0ZWRfYXQiXQ",
     "category": 1,
     "person": 1,
     "organization": 1,
     "story": 1,
+    "story_id": 1,
     "kind": "treaty",
     "status": "published",
     "slug": "us-russia-restore-military-communication-channel",
@@ -201,9 +206,16 @@ PARAMETER_EXAMPLES = {
     "published_on_after": "2020-01-01",
     "published_on_before": "2026-12-31",
     "publisher": "Reuters",
-    "since": "eyJ2IjoxLCJjIjo0MiwidCI6IjIwMjYtMDItMDVUMjE6MDA6MDArMDA6MDAifQ:1vAbCd:signature",
     "limit": 50,
     "format": "jsonld",
+}
+
+
+OPAQUE_PARAMETERS = {
+    "cursor": "Copy it from a page's `next` or `previous` link (e.g. `cursor=WzAsMCwiMjAyNi…`); "
+    "a cursor you make yourself answers 400.",
+    "since": "The `token` of your last sync, as it came (e.g. `eyJ2IjoxLCJj…:1vAbCd:…`); "
+    "a damaged one answers 400.",
 }
 
 
@@ -214,6 +226,15 @@ def postprocess_schema(result, generator, request, public):
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+                    parameter["description"] = "The object's id."
+                if parameter["in"] == "query" and parameter["name"] in OPAQUE_PARAMETERS:
+                    parameter["description"] = (
+                        parameter.get("description", "")
+                        + " "
+                        + OPAQUE_PARAMETERS[parameter["name"]]
+                    ).strip()
                 if parameter["name"] == "format" and not parameter.get("description"):
                     parameter["description"] = (
                         "Response format instead of the Accept header; both give the same data."

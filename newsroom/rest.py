@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -26,9 +27,11 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import exceptions, filters, pagination, permissions, renderers, serializers
+from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils import html
 from rest_framework.utils.urls import replace_query_param
 
 logger = logging.getLogger("newsroom.api")
@@ -560,6 +563,8 @@ class ListReadMixin(ConditionalGetMixin, SparseFieldsMixin):
     """
 
     timestamp_fields = ("updated_at",)
+    # Any path segment reaches the view, so a malformed id is a 400 naming it, not a 404.
+    lookup_value_regex = "[^/]+"
 
     def get_object(self):  # ReadMixin's, here so every view's ids are strict
         lookup = self.lookup_url_kwarg or self.lookup_field
@@ -610,6 +615,25 @@ class ReadMixin(ListReadMixin):
 
 
 # django-filter pieces that refuse bad input instead of ignoring it ---------------------------
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A FilterSet where a typed parameter given with no value (`?updated_since=`) is an error.
+
+    django-filter ignores empty values, as HTML forms send them; an API client sending one
+    has a bug worth hearing about. Free-text filters may still be empty.
+    """
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, django_filters.CharFilter) or name not in self.data:
+                continue
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+            if any(value == "" for value in values):
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -696,3 +720,74 @@ class RecordWriteMixin:
         check_if_match(request, representation_etag(self.detail_data(instance)))
         self.delete_record(instance)
         return Response(status=204)
+
+
+# Write fields that take JSON at its word ----------------------------------------------------
+# REST framework turns 0 into "0" and "7" into 7. The schema promises strings and integers, so
+# a JSON body must send exactly those; form data, where every value is text, is read as before.
+
+
+def _reading_json(field) -> bool:
+    from django.http import QueryDict
+
+    return not isinstance(getattr(field.root, "initial_data", None), QueryDict)
+
+
+class _StringOnly:
+    def get_value(self, dictionary):
+        # Form data: REST framework reads "" as "not sent" for optional fields; here it stays
+        # "", so a blank slug in a multipart PATCH is refused as in JSON.
+        value = super().get_value(dictionary)
+        if value is empty and html.is_html_input(dictionary) and self.field_name in dictionary:
+            return dictionary.get(self.field_name)
+        return value
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) and _reading_json(self):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(_StringOnly, serializers.CharField):
+    default_error_messages = {"invalid": "Not a valid string."}
+
+
+class StrictSlugField(_StringOnly, serializers.SlugField):
+    pass
+
+
+class StrictURLField(_StringOnly, serializers.URLField):
+    pass
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if _reading_json(self) and (isinstance(data, bool) or not isinstance(data, int | float)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data):
+        if _reading_json(self) and (isinstance(data, bool) or not isinstance(data, int)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer for writes whose fields refuse JSON values of the wrong type."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+        models.IntegerField: StrictIntegerField,
+        models.BigIntegerField: StrictIntegerField,
+        models.SmallIntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.PositiveSmallIntegerField: StrictIntegerField,
+        models.PositiveBigIntegerField: StrictIntegerField,
+    }
+    serializer_related_field = StrictPrimaryKeyRelatedField

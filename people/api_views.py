@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 from newsroom.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
@@ -25,20 +25,28 @@ from stories.api_examples import (
     PERSON_WRITE_EXAMPLE,
 )
 from stories.api_views import people_queryset
+from stories.filters import can_read_drafts
 
 WRITE_ACTIONS = ("create", "update", "partial_update")
 
 
 @cache_api_reads
 class _InvolvedViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser]
     ordering_fields = {"name": "name", "updated_at": "updated_at"}
     ordering = ("name", "pk")
     list_serializer_class: type
     write_serializer_class: type
 
     def get_queryset(self):
-        return people_queryset(self.queryset.model, detail=self.action != "list")
+        # Readers see only people and organizations a published story involves; staff who may
+        # read drafts, and every write, see them all.
+        reading = self.action in ("list", "retrieve")
+        return people_queryset(
+            self.queryset.model,
+            detail=self.action != "list",
+            public_only=reading and not can_read_drafts(self.request.user),
+        )
 
     def get_serializer_class(self):
         if self.action == "list":

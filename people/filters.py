@@ -2,12 +2,12 @@
 
 import django_filters
 
-from newsroom.rest import DateTimeFilter, IdFilter
+from newsroom.rest import DateTimeFilter, IdFilter, StrictFilterSet
 from people.models import Organization, Person
 from stories.filters import visible_stories
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(StrictFilterSet):
     story = IdFilter(method="filter_story", help_text="Only people involved in this story (id).")
     slug = django_filters.CharFilter(help_text="The person with this slug.")
     updated_since = DateTimeFilter(

@@ -5,7 +5,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from newsroom.rest import ImageSerializer, SparseFieldsSerializerMixin, absolute, image_data
+from newsroom.rest import (
+    ImageSerializer,
+    SparseFieldsSerializerMixin,
+    StrictModelSerializer,
+    absolute,
+    image_data,
+)
 from people.models import Organization, Person
 
 
@@ -107,11 +113,11 @@ class PersonDetailSerializer(PersonSerializer):
         fields = [*PersonSerializer.Meta.fields, "bio", "created_at", "stories"]
 
 
-class PersonWriteSerializer(serializers.ModelSerializer):
+class PersonWriteSerializer(StrictModelSerializer):
     """A person as staff tools create or change them (JSON, or multipart with a photo)."""
 
     photo = serializers.ImageField(
-        required=False, allow_null=True, help_text="Square portrait (multipart uploads only)."
+        required=False, help_text="Square portrait (multipart uploads only)."
     )
 
     class Meta:
@@ -177,12 +183,10 @@ class OrganizationDetailSerializer(OrganizationSerializer):
         fields = [*OrganizationSerializer.Meta.fields, "created_at", "stories"]
 
 
-class OrganizationWriteSerializer(serializers.ModelSerializer):
+class OrganizationWriteSerializer(StrictModelSerializer):
     """An organization as staff tools create or change it (JSON, or multipart with a logo)."""
 
-    logo = serializers.ImageField(
-        required=False, allow_null=True, help_text="Square logo (multipart uploads only)."
-    )
+    logo = serializers.ImageField(required=False, help_text="Square logo (multipart uploads only).")
 
     class Meta:
         model = Organization

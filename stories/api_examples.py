@@ -128,8 +128,12 @@ _links = {
 }
 
 
-def _response(name: str, value, description: str = "") -> OpenApiExample:
-    return OpenApiExample(name, value=value, description=description, response_only=True)
+def _response(
+    name: str, value, description: str = "", media_type: str = "application/json"
+) -> OpenApiExample:
+    return OpenApiExample(
+        name, value=value, description=description, response_only=True, media_type=media_type
+    )
 
 
 STORY_CARD = {
@@ -423,30 +427,31 @@ SYNC_EXAMPLE = _response(
         "deleted": [{"type": "story", "id": 7}],
     },
 )
-NEWS_ARTICLE_EXAMPLE = _response(
-    "NewsArticle",
-    {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "@id": f"{SITE}/stories/{_story['slug']}/#article",
-        "url": f"{SITE}/stories/{_story['slug']}/",
-        "headline": _story["headline"],
-        "description": _story["dek"],
-        "articleSection": demo.CATEGORY["name"],
-        "datePublished": "2026-02-05T21:00:00Z",
-        "dateModified": "2026-02-06T08:12:40Z",
-        "author": [{"@type": "Organization", "name": "Newsroom Staff"}],
-        "publisher": {"@type": "Organization", "name": "Newsroom", "url": f"{SITE}/"},
-        "citation": [
-            {
-                "@type": "CreativeWork",
-                "name": _source["title"],
-                "publisher": {"@type": "Organization", "name": _source["publisher"]},
-                "url": _source["url"],
-            }
-        ],
-    },
-)
+NEWS_ARTICLE = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "@id": f"{SITE}/stories/{_story['slug']}/#article",
+    "url": f"{SITE}/stories/{_story['slug']}/",
+    "headline": _story["headline"],
+    "description": _story["dek"],
+    "articleSection": demo.CATEGORY["name"],
+    "datePublished": "2026-02-05T21:00:00Z",
+    "dateModified": "2026-02-06T08:12:40Z",
+    "author": [{"@type": "Organization", "name": "Newsroom Staff"}],
+    "publisher": {"@type": "Organization", "name": "Newsroom", "url": f"{SITE}/"},
+    "citation": [
+        {
+            "@type": "CreativeWork",
+            "name": _source["title"],
+            "publisher": {"@type": "Organization", "name": _source["publisher"]},
+            "url": _source["url"],
+        }
+    ],
+}
+NEWS_ARTICLE_EXAMPLE = _response("NewsArticle", NEWS_ARTICLE, media_type="application/ld+json")
+NEWS_ARTICLE_JSON_EXAMPLE = _response("NewsArticle as plain JSON", NEWS_ARTICLE)
+
+
 NINJS_EXAMPLE = _response(
     "ninjs 3.0 news item",
     {

@@ -34,6 +34,7 @@ from stories import exports, selectors, sync
 from stories.api_examples import (
     CATEGORY_EXAMPLE,
     NEWS_ARTICLE_EXAMPLE,
+    NEWS_ARTICLE_JSON_EXAMPLE,
     NINJS_EXAMPLE,
     SOURCE_DETAIL_EXAMPLE,
     SOURCE_EXAMPLE,
@@ -94,6 +95,7 @@ def written(view, story: Story, status_code: int) -> Response:
 
 
 EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
+READ_ACTIONS = ("list", "retrieve")
 
 
 @extend_schema_view(
@@ -275,7 +277,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         summary="The story as schema.org NewsArticle JSON-LD",
         description="For search engines and link previews. Published stories only.",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="schema.org NewsArticle")},
-        examples=[NEWS_ARTICLE_EXAMPLE],
+        examples=[NEWS_ARTICLE_EXAMPLE, NEWS_ARTICLE_JSON_EXAMPLE],
     )
     @action(
         detail=True,
@@ -401,7 +403,9 @@ class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
     detail_serializer_class = SourceDetailSerializer
 
     def get_queryset(self):
-        sources = Source.objects.annotate(story_count=published_count("story_sources__story"))
+        public_only = self.action in READ_ACTIONS and not can_read_drafts(self.request.user)
+        sources = sync.public_records(sync.Kind.SOURCE) if public_only else Source.objects.all()
+        sources = sources.annotate(story_count=published_count("story_sources__story"))
         if self.action == "list":
             return sources
         return sources.prefetch_related(
@@ -426,8 +430,9 @@ class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
 class SyncQuerySerializer(serializers.Serializer):
     since = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=2000,
-        help_text="The `token` of your last sync. Leave out on the first sync.",
+        help_text="The `token` of your last sync. Leave out (or empty) on the first sync.",
     )
     limit = serializers.IntegerField(
         required=False,
@@ -488,7 +493,7 @@ class SyncView(APIView):
         query = SyncQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         position = None
-        if "since" in query.validated_data:
+        if query.validated_data.get("since"):
             try:
                 position = sync.SyncPosition.from_token(query.validated_data["since"])
             except sync.InvalidToken as exc:
@@ -523,7 +528,7 @@ class SyncView(APIView):
                 ).data,
                 "sources": SourceSerializer(
                     _only(
-                        Source.objects.annotate(
+                        sync.public_records(sync.Kind.SOURCE).annotate(
                             story_count=published_count("story_sources__story")
                         ),
                         batch.source_ids,
@@ -553,9 +558,14 @@ def _sync_stories(ids) -> list[Story]:
     return stories
 
 
-def people_queryset(model, *, detail: bool):
-    """People or organizations with their published story count, and roles for a detail."""
-    queryset = model.objects.annotate(story_count=published_count("story_roles__story"))
+def people_queryset(model, *, detail: bool, public_only: bool = True):
+    """People or organizations with their published story count, and roles for a detail.
+
+    With `public_only`, only those a published story involves, as on the reader site.
+    """
+    kind = sync.Kind.PERSON if model is Person else sync.Kind.ORGANIZATION
+    queryset = sync.public_records(kind) if public_only else model.objects.all()
+    queryset = queryset.annotate(story_count=published_count("story_roles__story"))
     if not detail:
         return queryset
     through = StoryPerson if model is Person else StoryOrganization

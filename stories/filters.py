@@ -2,7 +2,7 @@
 
 import django_filters
 
-from newsroom.rest import DateTimeFilter, IdFilter
+from newsroom.rest import DateTimeFilter, IdFilter, StrictFilterSet
 from stories.models import Category, Source, Story
 
 
@@ -23,7 +23,7 @@ def visible_stories(request):
     return Story.objects.published()
 
 
-class StoryFilter(django_filters.FilterSet):
+class StoryFilter(StrictFilterSet):
     category = IdFilter(field_name="category_id", help_text="Only stories in this category (id).")
     person = IdFilter(
         field_name="story_people__person_id",
@@ -62,7 +62,7 @@ class StoryFilter(django_filters.FilterSet):
         ]
 
 
-class CategoryFilter(django_filters.FilterSet):
+class CategoryFilter(StrictFilterSet):
     slug = django_filters.CharFilter(help_text="The category with this slug.")
 
     class Meta:
@@ -70,7 +70,7 @@ class CategoryFilter(django_filters.FilterSet):
         fields = ["slug"]
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(StrictFilterSet):
     story = IdFilter(method="filter_story", help_text="Only sources this story lists (id).")
     publisher = django_filters.CharFilter(
         lookup_expr="iexact", help_text="Only sources from this publisher (any case)."

@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from newsroom.rest import ImageSerializer, SparseFieldsSerializerMixin, absolute, image_data
+from newsroom.rest import (
+    ImageSerializer,
+    SparseFieldsSerializerMixin,
+    StrictModelSerializer,
+    absolute,
+    image_data,
+)
 from people.models import StoryOrganization, StoryPerson
 from people.serializers import OrganizationRefSerializer, PersonRefSerializer
 from stories import selectors
@@ -23,6 +29,7 @@ from stories.models import (
     Story,
     UpdateNote,
 )
+from timelines.dates import Precision
 from timelines.serializers import CitingMixin, StoryEventSerializer, StoryRefSerializer
 
 CARD_INDICATORS = selectors.CARD_INDICATORS  # as many key indicators as the Daily Brief's cards
@@ -123,7 +130,7 @@ class SourceDetailSerializer(SourceSerializer):
         fields = [*SourceSerializer.Meta.fields, "stories"]
 
 
-class SourceWriteSerializer(serializers.ModelSerializer):
+class SourceWriteSerializer(StrictModelSerializer):
     """A source as staff tools create or change it."""
 
     class Meta:
@@ -159,7 +166,7 @@ class LatestUpdateSerializer(serializers.Serializer):
 
     title = serializers.CharField(help_text="The event's title, or the note's text.")
     date = serializers.DateField()
-    precision = serializers.ChoiceField(choices=["day", "month", "year"])
+    precision = serializers.ChoiceField(choices=Precision.choices)
     label = serializers.CharField(help_text="The editor's wording for a vague date, or empty.")
     date_display = serializers.CharField(help_text="The date as readers see it.")
     is_note = serializers.BooleanField(help_text="True when it is an update note, not an event.")

@@ -256,6 +256,25 @@ class SyncBatch:
     has_more: bool
 
 
+def public_records(kind: str):
+    """The categories, people, organizations or sources readers may see.
+
+    Every category; a person, organization or source only once a published story involves or
+    lists them, as on the reader site: someone known only from drafts stays private.
+    """
+    published = Story.objects.published()
+    if kind == Kind.CATEGORY:
+        return Category.objects.all()
+    if kind == Kind.PERSON:
+        links = StoryPerson.objects.filter(story__in=published).values("person_id")
+        return Person.objects.filter(pk__in=links)
+    if kind == Kind.ORGANIZATION:
+        links = StoryOrganization.objects.filter(story__in=published).values("organization_id")
+        return Organization.objects.filter(pk__in=links)
+    links = StorySource.objects.filter(story__in=published).values("source_id")
+    return Source.objects.filter(pk__in=links)
+
+
 def latest_change_id() -> int:
     """The newest position in the change log, 0 when it is empty."""
     last = ContentChange.objects.order_by("-id").values_list("id", flat=True).first()
@@ -266,10 +285,10 @@ def sync_batch(*, position: SyncPosition | None, limit: int) -> SyncBatch:
     """Decide what a client at `position` needs, at most `limit` stories at a time.
 
     Without a position (first sync) every published story is sent, in pages of `limit`,
-    together with every category, person, organization and source on the first page. With a
-    position, every object that changed since is sent again if readers can see it, and named
-    in `deleted` if they cannot; stories whose scheduled publication time has passed since
-    the last sync are sent too.
+    together with every public category, person, organization and source (`public_records`)
+    on the first page. With a position, every object that changed since is sent again if
+    readers can see it, and named in `deleted` if they cannot; stories whose scheduled
+    publication time has passed since the last sync are sent too.
     """
     now = timezone.now()
     if position is None or position.after_story is not None:
@@ -326,12 +345,24 @@ def _incremental_batch(*, position: SyncPosition, limit: int, now) -> SyncBatch:
     came_out = Story.objects.published().filter(published_at__gt=position.synced_at)
     changed[Kind.STORY].update(came_out.values_list("pk", flat=True))
 
+    # A story published or withdrawn can make its people, organizations and sources public or
+    # private: look at them again too.
+    stories = changed[Kind.STORY]
+    for kind, through, field in (
+        (Kind.PERSON, StoryPerson, "person_id"),
+        (Kind.ORGANIZATION, StoryOrganization, "organization_id"),
+        (Kind.SOURCE, StorySource, "source_id"),
+    ):
+        changed[kind].update(
+            through.objects.filter(story_id__in=stories).values_list(field, flat=True)
+        )
+
     visible_stories = set(
         Story.objects.published().filter(pk__in=changed[Kind.STORY]).values_list("pk", flat=True)
     )
     existing = {
-        kind: set(model.objects.filter(pk__in=changed[kind]).values_list("pk", flat=True))
-        for model, kind in SHARED_RECORDS.items()
+        kind: set(public_records(kind).filter(pk__in=changed[kind]).values_list("pk", flat=True))
+        for kind in SHARED_RECORDS.values()
     }
     deleted = [
         {"type": Kind.STORY.value, "id": pk} for pk in sorted(changed[Kind.STORY] - visible_stories)

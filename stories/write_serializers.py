@@ -5,9 +5,15 @@ a section are reported under the section's name and the row's index, so a tool c
 the exact field: `{"events": {"3": {"date": ["Enter a valid date."]}}}`.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from newsroom.rest import MAX_ID
+from newsroom.rest import (
+    MAX_ID,
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+)
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Category, HistoricalContext, KeyIndicator, Scenario, Source, Story
 from timelines.dates import validate_partial_date
@@ -20,7 +26,7 @@ MAX_EVENTS = 1000
 
 def _cites_field():
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=10_000),
+        child=StrictIntegerField(min_value=1, max_value=10_000),
         max_length=MAX_CITES,
         required=False,
         default=list,
@@ -29,7 +35,7 @@ def _cites_field():
 
 
 def _row_id_field():
-    return serializers.IntegerField(
+    return StrictIntegerField(
         required=False,
         min_value=1,
         max_value=MAX_ID,
@@ -41,25 +47,25 @@ def _row_id_field():
 # Records a story can create as it goes --------------------------------------------------------
 
 
-class NewCategorySerializer(serializers.ModelSerializer):
+class NewCategorySerializer(StrictModelSerializer):
     class Meta:
         model = Category
         fields = ["name", "slug", "description"]
 
 
-class NewSourceSerializer(serializers.ModelSerializer):
+class NewSourceSerializer(StrictModelSerializer):
     class Meta:
         model = Source
         fields = ["title", "publisher", "authors", "url", "published_on", "excerpt"]
 
 
-class NewPersonSerializer(serializers.ModelSerializer):
+class NewPersonSerializer(StrictModelSerializer):
     class Meta:
         model = Person
         fields = ["name", "slug", "title", "bio"]
 
 
-class NewOrganizationSerializer(serializers.ModelSerializer):
+class NewOrganizationSerializer(StrictModelSerializer):
     class Meta:
         model = Organization
         fields = ["name", "slug", "kind", "description"]
@@ -78,7 +84,7 @@ def _exactly_one(attrs: dict, existing: str, new: str) -> None:
 class SourceRowSerializer(serializers.Serializer):
     """A source in the story's numbered list: an existing one by id, or a new one."""
 
-    source = serializers.PrimaryKeyRelatedField(
+    source = StrictPrimaryKeyRelatedField(
         queryset=Source.objects.all(), required=False, help_text="Id of an existing source."
     )
     new_source = NewSourceSerializer(required=False, help_text="A source to create.")
@@ -88,7 +94,7 @@ class SourceRowSerializer(serializers.Serializer):
         return attrs
 
 
-class IndicatorRowSerializer(serializers.ModelSerializer):
+class IndicatorRowSerializer(StrictModelSerializer):
     id = _row_id_field()
     cites = _cites_field()
 
@@ -97,7 +103,7 @@ class IndicatorRowSerializer(serializers.ModelSerializer):
         fields = ["id", "value", "label", "explanation", "cites"]
 
 
-class PersonRowSerializer(serializers.ModelSerializer):
+class PersonRowSerializer(StrictModelSerializer):
     """A person involved: an existing one by slug, or a new one, with their part here."""
 
     person = serializers.SlugRelatedField(
@@ -117,7 +123,7 @@ class PersonRowSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class OrganizationRowSerializer(serializers.ModelSerializer):
+class OrganizationRowSerializer(StrictModelSerializer):
     """An organization involved: an existing one by slug, or a new one, with its part here."""
 
     organization = serializers.SlugRelatedField(
@@ -139,7 +145,7 @@ class OrganizationRowSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EventRowSerializer(EventFieldsMixin, serializers.ModelSerializer):
+class EventRowSerializer(EventFieldsMixin, StrictModelSerializer):
     id = _row_id_field()
     cites = _cites_field()
 
@@ -159,7 +165,7 @@ class EventRowSerializer(EventFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"sequence": {"min_value": 0, "max_value": 32767}}
 
 
-class ScenarioRowSerializer(serializers.ModelSerializer):
+class ScenarioRowSerializer(StrictModelSerializer):
     id = _row_id_field()
     cites = _cites_field()
 
@@ -168,7 +174,7 @@ class ScenarioRowSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "discussed_by", "description", "status", "cites"]
 
 
-class HistoricalContextRowSerializer(serializers.ModelSerializer):
+class HistoricalContextRowSerializer(StrictModelSerializer):
     id = _row_id_field()
 
     class Meta:
@@ -203,6 +209,42 @@ class HistoricalContextRowSerializer(serializers.ModelSerializer):
 
 # The story ---------------------------------------------------------------------------------
 
+
+class WholeField(serializers.Field):
+    """A nested object (or list of them) validated in full even when the story is PATCHed.
+
+    A plain nested serializer inherits the story's `partial` and would skip the missing
+    fields of a new row or a new category, writing it half-empty.
+    """
+
+    def __init__(self, serializer_class, *, many: bool = False, max_length=None, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("write_only", True)
+        if many:
+            kwargs["help_text"] = f"{kwargs.get('help_text', '')} At most {max_length} rows."
+            kwargs["help_text"] = kwargs["help_text"].strip()
+        super().__init__(**kwargs)
+        self.serializer_class = serializer_class
+        self.many = many
+        self.max_length = max_length
+        shown = serializer_class(many=True, max_length=max_length) if many else serializer_class()
+        extend_schema_field(shown)(self)
+
+    def to_internal_value(self, data):
+        options = {"many": True, "max_length": self.max_length} if self.many else {}
+        serializer = self.serializer_class(data=data, context=self.context, **options)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def to_representation(self, value):
+        return self.serializer_class(value, many=self.many, context=self.context).data
+
+
+def RowsField(row_class, *, max_length: int, **kwargs) -> WholeField:  # noqa: N802
+    """A section: a list of rows, each validated in full."""
+    return WholeField(row_class, many=True, max_length=max_length, **kwargs)
+
+
 SECTIONS = {
     # name: (row serializer, most rows, model whose rows carry ids)
     "sources": (SourceRowSerializer, MAX_ROWS, None),
@@ -215,7 +257,7 @@ SECTIONS = {
 }
 
 
-class StoryWriteSerializer(serializers.ModelSerializer):
+class StoryWriteSerializer(StrictModelSerializer):
     """A story with any of its sections, each a list in page order.
 
     POST creates; PUT replaces the story and every section (a section left out is emptied);
@@ -229,23 +271,18 @@ class StoryWriteSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Slug of an existing category.",
     )
-    new_category = NewCategorySerializer(required=False, help_text="A category to create.")
-    sources = SourceRowSerializer(
-        many=True, required=False, max_length=MAX_ROWS, help_text="The numbered source list."
+    new_category = WholeField(NewCategorySerializer, help_text="A category to create.")
+    sources = RowsField(
+        SourceRowSerializer, max_length=MAX_ROWS, help_text="The numbered source list."
     )
-    indicators = IndicatorRowSerializer(many=True, required=False, max_length=MAX_ROWS)
-    people = PersonRowSerializer(many=True, required=False, max_length=MAX_ROWS)
-    organizations = OrganizationRowSerializer(many=True, required=False, max_length=MAX_ROWS)
-    events = EventRowSerializer(
-        many=True,
-        required=False,
-        max_length=MAX_EVENTS,
-        help_text="In any order; dates order them.",
+    indicators = RowsField(IndicatorRowSerializer, max_length=MAX_ROWS)
+    people = RowsField(PersonRowSerializer, max_length=MAX_ROWS)
+    organizations = RowsField(OrganizationRowSerializer, max_length=MAX_ROWS)
+    events = RowsField(
+        EventRowSerializer, max_length=MAX_EVENTS, help_text="In any order; dates order them."
     )
-    scenarios = ScenarioRowSerializer(many=True, required=False, max_length=MAX_ROWS)
-    historical_contexts = HistoricalContextRowSerializer(
-        many=True, required=False, max_length=MAX_ROWS
-    )
+    scenarios = RowsField(ScenarioRowSerializer, max_length=MAX_ROWS)
+    historical_contexts = RowsField(HistoricalContextRowSerializer, max_length=MAX_ROWS)
 
     class Meta:
         model = Story

@@ -2,11 +2,11 @@
 
 import django_filters
 
-from newsroom.rest import DateTimeFilter, IdFilter
+from newsroom.rest import DateTimeFilter, IdFilter, StrictFilterSet
 from timelines.models import TimelineEvent
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(StrictFilterSet):
     story = IdFilter(field_name="story_id", help_text="Only events of this story (id).")
     kind = django_filters.MultipleChoiceFilter(
         choices=TimelineEvent.Kind.choices,

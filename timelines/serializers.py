@@ -5,7 +5,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from newsroom.rest import SparseFieldsSerializerMixin, absolute
+from newsroom.rest import (
+    SparseFieldsSerializerMixin,
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    absolute,
+)
 from stories.models import Story
 from timelines.dates import validate_partial_date
 from timelines.models import TimelineEvent
@@ -122,7 +128,7 @@ class EventFieldsMixin(serializers.Serializer):
     """Fields and checks shared by a single-event write and an event row of a story write."""
 
     cites = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=10_000),
+        child=StrictIntegerField(min_value=1, max_value=10_000),
         max_length=MAX_CITES,
         required=False,
         help_text="Numbers of the sources it cites, in the story's `sources` list.",
@@ -138,10 +144,10 @@ class EventFieldsMixin(serializers.Serializer):
         return attrs
 
 
-class EventWriteSerializer(EventFieldsMixin, serializers.ModelSerializer):
+class EventWriteSerializer(EventFieldsMixin, StrictModelSerializer):
     """One timeline event, created or changed on its own."""
 
-    story = serializers.PrimaryKeyRelatedField(
+    story = StrictPrimaryKeyRelatedField(
         queryset=Story.objects.all(), help_text="Id of the story the event belongs to."
     )
 

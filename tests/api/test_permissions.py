@@ -196,8 +196,11 @@ def test_token_endpoint_trades_credentials_for_a_token(api, users):
 
     assert good.status_code == 200
     assert len(good.json()["token"]) == 40
-    assert bad.status_code == 400
+    assert bad.status_code == 401
     assert bad["Content-Type"] == "application/problem+json"
+    missing = api.post(f"{API}/auth/token/", {"username": "editor"}, format="json")
+    assert missing.status_code == 400
+    assert "password" in missing.json()["errors"]
     editor = token_client(None)
     editor.credentials(HTTP_AUTHORIZATION=f"Token {good.json()['token']}")
     assert editor.get(f"{API}/stories/?status=draft").status_code == 200

@@ -221,13 +221,40 @@ def test_unpublished_stories_never_reach_readers(api, users, make_story, kwargs)
         assert client.get(f"{API}/brief/").json()["results"] == []
         assert client.get(f"{API}/events/{event.pk}/").status_code == 404
         assert client.get(f"{API}/events/?story={hidden.pk}").json()["results"] == []
-        assert client.get(f"{API}/people/{person.pk}/").json()["stories"] == []
-        assert client.get(f"{API}/organizations/{organization.pk}/").json()["stories"] == []
+        # Known only from an unpublished story: private, as on the reader site.
+        assert client.get(f"{API}/people/{person.pk}/").status_code == 404
+        assert client.get(f"{API}/organizations/{organization.pk}/").status_code == 404
+        assert client.get(f"{API}/people/").json()["results"] == []
+        assert client.get(f"{API}/sources/").json()["results"] == []
         assert client.get(f"{API}/people/?story={hidden.pk}").json()["results"] == []
         assert client.get(f"{API}/sources/?story={hidden.pk}").json()["results"] == []
         assert client.get(f"{API}/categories/").json()["results"][0]["story_count"] == 0
         for export in ("news-article", "ninjs", "timelinejs"):
             assert client.get(f"{API}/stories/{hidden.pk}/export/{export}/").status_code == 404
+
+
+def test_people_known_from_a_published_story_too_are_public(api, make_story):
+    published = make_story(people=1)
+    person = published.story_people.get().person
+    draft = make_story(status=Story.Status.DRAFT)
+    StoryPerson.objects.create(story=draft, person=person, role="Secret role")
+
+    detail = api.get(f"{API}/people/{person.pk}/")
+
+    assert detail.status_code == 200
+    assert [s["id"] for s in detail.json()["stories"]] == [published.pk]
+
+
+def test_staff_see_people_known_only_from_drafts(users, make_story):
+    from tests.api.conftest import token_client
+
+    draft = make_story(status=Story.Status.DRAFT, people=1)
+    person = draft.story_people.get().person
+
+    response = token_client(users["writer"]).get(f"{API}/people/{person.pk}/")
+
+    assert response.status_code == 200
+    assert response.json()["stories"] == []  # the published ones, of which there are none
 
 
 def test_staff_who_may_view_stories_read_drafts(users, make_story):

@@ -163,6 +163,32 @@ def test_deleting_sends_a_tombstone_whether_trashed_or_purged(
     assert changes["stories"] == []
 
 
+def test_people_follow_their_stories_in_and_out_of_public_view(
+    api, admin_api, make_story, committed
+):
+    with committed():
+        story = make_story(people=1, sources=1)
+        draft = make_story(status=Story.Status.DRAFT, people=1)
+    person = story.story_people.get().person
+    secret = draft.story_people.get().person
+    first = sync(api)
+    assert ids(first, "people") == {person.pk}  # not the one known only from a draft
+    token = first["token"]
+
+    with committed():
+        admin_api.patch(f"{API}/stories/{story.pk}/", {"status": "unpublished"}, format="json")
+        admin_api.patch(f"{API}/stories/{draft.pk}/", {"status": "published"}, format="json")
+    changes = sync(api, token)
+
+    assert ids(changes) == {draft.pk}
+    assert ids(changes, "people") == {secret.pk}
+    assert {(t["type"], t["id"]) for t in changes["deleted"]} == {
+        ("story", story.pk),
+        ("person", person.pk),
+        ("source", story.story_sources.get().source_id),
+    }
+
+
 def test_a_scheduled_story_arrives_once_its_time_has_come(api, make_story, committed):
     with committed():
         scheduled = make_story(published_at=timezone.now() + dt.timedelta(hours=1))

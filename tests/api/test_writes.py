@@ -337,6 +337,56 @@ def test_create_a_person_with_a_photo_by_multipart(admin_api):
     assert response["Location"] == response.json()["api_url"]
 
 
+@pytest.mark.parametrize("data_format", ["json", "multipart"])
+def test_a_blank_slug_is_refused_in_json_and_form_data(admin_api, data_format):
+    person = Person.objects.create(name="Ada", slug="ada")
+
+    response = admin_api.patch(
+        f"{API}/people/{person.pk}/", {"name": "0", "slug": ""}, format=data_format
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"slug": ["This field may not be blank."]}
+    person.refresh_from_db()
+    assert (person.name, person.slug) == ("Ada", "ada")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"description": 0}, "description"),
+        ({"sequence": "3"}, "sequence"),
+        ({"story": "1"}, "story"),
+        ({"cites": ["1"]}, "cites"),
+        ({"title": True}, "title"),
+    ],
+)
+def test_json_values_of_the_wrong_type_are_refused(admin_api, make_story, body, field):
+    story = make_story(status=Story.Status.DRAFT, sources=1)
+    event = story.events.first()
+
+    response = admin_api.patch(f"{API}/events/{event.pk}/", body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_a_patched_section_needs_complete_rows(admin_api, make_story):
+    story = make_story(status=Story.Status.DRAFT, contexts=1)
+
+    response = admin_api.patch(
+        f"{API}/stories/{story.pk}/",
+        {"historical_contexts": [{"title": "No dates, no story"}], "new_category": {"name": "X"}},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors["historical_contexts"]["0"]) == {"period_start", "what_happened"}
+    assert "slug" in errors["new_category"]
+    assert story.historical_contexts.count() == 1
+
+
 def test_duplicate_slug_is_a_field_error(admin_api, make_story):
     story = make_story(people=1)
     taken = story.story_people.get().person.slug
