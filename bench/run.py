@@ -166,6 +166,10 @@ def port_free(port: int) -> bool:
 
 
 def start_server(cache: bool) -> subprocess.Popen:
+    for _ in range(150):  # the previous target's server may still be letting go of the port
+        if port_free(PORT):
+            break
+        time.sleep(0.2)
     assert port_free(PORT), f"port {PORT} is busy"
     env = {
         **ENV,
@@ -205,7 +209,11 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=15)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        server.wait()
 
 
 def wrk(url: str, seconds: int, script: str) -> dict:
@@ -272,8 +280,14 @@ def check(results: dict, counts: dict, memory: dict) -> list[tuple[str, bool, st
     for name in ("daily brief", "api story list", "api sync"):
         ratio = cached[name]["rps"] / ping_c
         rows.append((f"{name}, cached ≥ 30% of ping", ratio >= 0.3, f"{ratio:.0%}"))
-    p95 = uncached["search"]["p95"]
-    rows.append(("search p95 < 50 ms (uncached)", p95 < 50, f"{p95:.1f} ms"))
+    p95, served = uncached["search"]["p95"], uncached["search"]["rps"] > 0
+    rows.append(
+        (
+            "search p95 < 50 ms (uncached)",
+            served and p95 < 50,
+            f"{p95:.1f} ms" if served else "no request answered",
+        )
+    )
     rows.append(
         (
             f"worker memory growth < 10% over {MEMORY_REQUESTS:,} requests",
