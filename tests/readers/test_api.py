@@ -437,6 +437,20 @@ def test_web_visits_and_the_api_share_one_read_mark(reader, reader_api, client):
     assert feed(reader_api)["results"][0]["new_count"] == 0
 
 
+def test_apps_poll_the_feed_with_etags(reader_api, reader):
+    story = make_story(events=1)
+    reader_api.put(f"{API}/me/following/{story.pk}/")
+    first = reader_api.get(f"{API}/me/following/")
+    assert first["Cache-Control"] == "private, no-cache"
+    assert reader_api.get(f"{API}/me/following/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == (
+        304
+    )
+    rewind_read_mark(reader, story)
+    add_event(story)
+    changed = reader_api.get(f"{API}/me/following/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed.json()["with_news"] == 1
+
+
 @pytest.mark.parametrize("follows", [3, 200])
 def test_following_feed_costs_two_queries_whatever_the_number_of_follows(
     reader_api, reader, django_assert_num_queries, follows
