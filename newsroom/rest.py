@@ -661,7 +661,8 @@ class _BoundedIsoDateTimeField(IsoDateTimeField):
         value = super().to_python(value)
         if value is not None:
             try:
-                value.astimezone(dt.UTC)
+                # In UTC: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows.
+                value = value.astimezone(dt.UTC)
             except (OverflowError, ValueError):
                 raise forms.ValidationError(
                     "Enter a date and time between the years 1 and 9999.", code="invalid"
@@ -745,7 +746,20 @@ class _StringOnly:
     def to_internal_value(self, data):
         if not isinstance(data, str) and _reading_json(self):
             self.fail("invalid")
-        return super().to_internal_value(data)
+        value = super().to_internal_value(data)
+        # Refused here, before validators (a uniqueness check among them) send it to the
+        # database: PostgreSQL cannot store NUL, and no database stores a lone surrogate.
+        if isinstance(value, str) and not storable_text(value):
+            raise serializers.ValidationError(UNSTORABLE_TEXT, code="invalid")
+        return value
+
+
+UNSTORABLE_TEXT = "Null characters and lone surrogates are not allowed."
+
+
+def storable_text(value: str) -> bool:
+    """Whether `value` can be stored as text: no NUL, no lone UTF-16 surrogate."""
+    return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
 
 
 class StrictCharField(_StringOnly, serializers.CharField):
@@ -763,6 +777,15 @@ class StrictURLField(_StringOnly, serializers.URLField):
 class StrictIntegerField(serializers.IntegerField):
     def to_internal_value(self, data):
         if _reading_json(self) and (isinstance(data, bool) or not isinstance(data, int | float)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugRelatedField(serializers.SlugRelatedField):
+    """A reference by slug: a string that could be a slug, else "does not exist", no query."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not storable_text(data):
             self.fail("invalid")
         return super().to_internal_value(data)
 

@@ -13,6 +13,7 @@ from newsroom.rest import (
     StrictIntegerField,
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
+    StrictSlugRelatedField,
 )
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Category, HistoricalContext, KeyIndicator, Scenario, Source, Story
@@ -106,7 +107,7 @@ class IndicatorRowSerializer(StrictModelSerializer):
 class PersonRowSerializer(StrictModelSerializer):
     """A person involved: an existing one by slug, or a new one, with their part here."""
 
-    person = serializers.SlugRelatedField(
+    person = StrictSlugRelatedField(
         slug_field="slug",
         queryset=Person.objects.all(),
         required=False,
@@ -126,7 +127,7 @@ class PersonRowSerializer(StrictModelSerializer):
 class OrganizationRowSerializer(StrictModelSerializer):
     """An organization involved: an existing one by slug, or a new one, with its part here."""
 
-    organization = serializers.SlugRelatedField(
+    organization = StrictSlugRelatedField(
         slug_field="slug",
         queryset=Organization.objects.all(),
         required=False,
@@ -265,7 +266,7 @@ class StoryWriteSerializer(StrictModelSerializer):
     events, scenarios and historical contexts may carry the `id` of a row to keep.
     """
 
-    category = serializers.SlugRelatedField(
+    category = StrictSlugRelatedField(
         slug_field="slug",
         queryset=Category.objects.all(),
         required=False,

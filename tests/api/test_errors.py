@@ -36,6 +36,7 @@ def assert_problem(response, status, *, names=()):
         ("updated_since=2026-02-30T00:00:00Z", "updated_since"),
         ("updated_since=0001-01-01T00:00:00%2B14:00", "updated_since"),
         ("published_after=9999-12-31T23:59:59-14:00", "published_after"),
+        ("updated_since=", "updated_since"),
         ("category=abc", "category"),
         ("category=-3", "category"),
         ("category=99999999999999999999999", "category"),
@@ -75,6 +76,17 @@ def test_malformed_parameters_elsewhere(api, db, url, parameter):
 @pytest.mark.parametrize("endpoint", ["stories", "people", "organizations", "events", "sources"])
 def test_non_numeric_or_out_of_range_ids_answer_400(api, db, endpoint, object_id):
     assert_problem(api.get(f"{API}/{endpoint}/{object_id}/"), 400, names=["id"])
+
+
+@pytest.mark.parametrize("offset", ["+16:56", "-18:31", "+23:59"])
+def test_any_iso_offset_is_accepted_even_where_postgresql_has_none(api, make_story, offset):
+    story = make_story()
+    since = f"2000-01-01T00:00:00{offset}".replace("+", "%2B")
+
+    response = api.get(f"{API}/stories/?updated_since={since}")
+
+    assert response.status_code == 200
+    assert [card["id"] for card in response.json()["results"]] == [story.pk]
 
 
 def test_a_cursor_for_another_ordering_is_refused(api, make_story):

@@ -2,6 +2,7 @@
 
 import copy
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -385,6 +386,34 @@ def test_a_patched_section_needs_complete_rows(admin_api, make_story):
     assert set(errors["historical_contexts"]["0"]) == {"period_start", "what_happened"}
     assert "slug" in errors["new_category"]
     assert story.historical_contexts.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "section", "field"),
+    [
+        (lambda p: p.update(category="rule\x00changes"), None, "category"),
+        (lambda p: p["people"][0].update(person="a\x00b"), "people", "person"),
+        (lambda p: p["people"][0]["new_person"].update(slug="x\x00y"), "people", "new_person"),
+        (lambda p: p.update(headline="A lone \ud83d surrogate"), None, "headline"),
+    ],
+    ids=["category-nul", "person-nul", "new-person-slug-nul", "surrogate"],
+)
+def test_text_no_database_can_store_is_a_400(admin_api, change, section, field):
+    payload = seed_story_payload(people_exist=False)
+    payload.pop("new_category")
+    payload["category"] = "rule-changes"
+    Category.objects.create(name="Rule Changes", slug="rule-changes")
+    change(payload)
+    before = counts()
+
+    # json.dumps escapes the lone surrogate (\ud83d) as clients do; it cannot be UTF-8 encoded.
+    body = json.dumps(payload)
+    response = admin_api.post(f"{API}/stories/", body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert field in (errors[section]["0"] if section else errors)
+    assert counts() == before
 
 
 def test_duplicate_slug_is_a_field_error(admin_api, make_story):
