@@ -204,3 +204,28 @@ def test_token_endpoint_trades_credentials_for_a_token(api, users):
     editor = token_client(None)
     editor.credentials(HTTP_AUTHORIZATION=f"Token {good.json()['token']}")
     assert editor.get(f"{API}/stories/?status=draft").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("group", "expected"),
+    [
+        ("Writer", {"draft": 201, "publish": 403, "delete": 403}),
+        ("Editor", {"draft": 201, "publish": 200, "delete": 204}),
+    ],
+)
+def test_the_editorial_groups_get_the_matrix_roles(django_user_model, make_story, group, expected):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(f"in-{group}", password="pw")
+    user.groups.add(Group.objects.get(name=group))
+    client = token_client(user)
+    category = make_story().category
+
+    created = client.post(f"{API}/stories/", new_story_body("by-group", category), format="json")
+    story_url = f"{API}/stories/{created.json().get('id')}/"
+    published = client.patch(story_url, {"status": "published"}, format="json")
+    deleted = client.delete(story_url)
+
+    assert created.status_code == expected["draft"]
+    assert published.status_code == expected["publish"]
+    assert deleted.status_code == expected["delete"]
