@@ -6,5 +6,6 @@ class StoriesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        # Connects the receivers that log content changes for the API's offline sync.
-        from stories import sync  # noqa: F401
+        # Connects the receivers that log content changes for the API's offline sync and keep
+        # the derived columns on Story.
+        from stories import derived, sync  # noqa: F401

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories.derived import search_document_refresh
 from stories.models import (
+    NO_UPDATE_DAY,
     Category,
     HistoricalContext,
     KeyIndicator,
@@ -351,6 +353,12 @@ def _generate_chunk(
                 )
             )
 
+    newest = {}
+    for event in rows["events"]:
+        newest[event.story_id] = max(event.date, newest.get(event.story_id, event.date))
+    for story in stories:
+        story.latest_update_on = newest.get(story.pk, NO_UPDATE_DAY)
+    Story.objects.bulk_update(stories, ["latest_update_on"], batch_size=CHUNK)
     StorySource.objects.bulk_create(rows["story_sources"])
     TimelineEvent.objects.bulk_create(rows["events"])
     KeyIndicator.objects.bulk_create(rows["indicators"])
@@ -358,6 +366,7 @@ def _generate_chunk(
     HistoricalContext.objects.bulk_create(rows["contexts"])
     StoryPerson.objects.bulk_create(rows["people"])
     StoryOrganization.objects.bulk_create(rows["orgs"])
+    search_document_refresh([story.pk for story in stories])
     for model, field, cites in (
         (TimelineEvent, "timelineevent", event_cites),
         (KeyIndicator, "keyindicator", indicator_cites),

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -138,6 +139,11 @@ class StoryQuerySet(models.QuerySet):
         )
 
 
+# `Story.latest_update_on` for a story with no event or note yet: last in a newest-first order.
+# Not NULL, because SQLite cannot index "DESC NULLS LAST".
+NO_UPDATE_DAY = datetime.date.min
+
+
 class StoryManager(models.Manager.from_queryset(StoryQuerySet)):
     """`Story.objects`: stories outside the trash. `Story.all_objects` includes the trash."""
 
@@ -229,6 +235,24 @@ class Story(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Derived columns, never typed: kept by stories.derived on every change to what they read.
+    latest_update_on = models.DateField(
+        default=NO_UPDATE_DAY,
+        editable=False,
+        help_text=(
+            "Day of the latest-update line (newest timeline event or update note, in the "
+            "readers' time zone), or 1 Jan of year 1 without either. Orders the Daily Brief "
+            "through an index."
+        ),
+    )
+    search_document = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text=(
+            "PostgreSQL only: headline, summary, overview, event titles and the names of those "
+            "involved, weighted, for ranked reader search through one GIN index."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -255,6 +279,15 @@ class Story(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"]),
             models.Index(fields=["-updated_at"]),
+            # The Daily Brief's order (stories.selectors.newest_update_first), walked from the
+            # top until a page is full, over readable stories only.
+            models.Index(
+                F("latest_update_on").desc(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="story_newest_update_idx",
+                condition=Q(status="published", deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -619,7 +652,11 @@ STORY_SECTIONS = [
 # The version counter and the trash state are not content: restoring an old revision must
 # neither take the counter back (edit-conflict checks rely on it) nor move the story in or out
 # of the trash.
-reversion.register(Story, follow=STORY_SECTIONS, exclude=["version", "deleted_at", "deleted_by"])
+reversion.register(
+    Story,
+    follow=STORY_SECTIONS,
+    exclude=["version", "deleted_at", "deleted_by", "latest_update_on", "search_document"],
+)
 for section_model in (
     StorySource,
     KeyIndicator,

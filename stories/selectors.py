@@ -1,13 +1,8 @@
 """Named reads shared by the story pages and the API; they own the prefetching."""
 
-import datetime
-import zoneinfo
-
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
-    DateField,
     Exists,
     F,
     FilteredRelation,
@@ -20,7 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
@@ -145,18 +140,13 @@ ENTITY_RECENT_EVENTS = 5
 
 
 def newest_update_first() -> tuple:
-    """Ordering for stories annotated by with_latest_update(): the day of the latest-update line
-    (newest event or update note, in the readers' time zone) first, as each card shows it.
+    """Ordering for story lists: the day of the latest-update line (newest event or update note,
+    in the readers' time zone, stored as `Story.latest_update_on`) first, as each card shows it.
 
-    An edit to an old story does not lift it above stories with newer events.
+    An edit to an old story does not lift it above stories with newer events. The whole order
+    is one index (`story_newest_update_idx`), so a page of the Brief reads a page of rows.
     """
-    floor = Value(datetime.date.min, output_field=DateField())
-    note_day = TruncDate("latest_note_at", tzinfo=zoneinfo.ZoneInfo(settings.DISPLAY_TIME_ZONE))
-    day = Greatest(
-        Coalesce("latest_event_date", floor, output_field=DateField()),
-        Coalesce(note_day, floor, output_field=DateField()),
-    )
-    return (day.desc(), "-updated_at", "-pk")
+    return (F("latest_update_on").desc(), F("updated_at").desc(), F("id").desc())
 
 
 def _card_indicators() -> Prefetch:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories.derived import latest_update_refresh, search_document_refresh
 from stories.models import (
     Category,
     HistoricalContext,
@@ -78,6 +79,7 @@ def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool)
         _replace_organizations(story, sections["organizations"])
     if "events" in sections:
         _replace_rows(story, TimelineEvent, sections["events"], source_ids, positioned=False)
+        latest_update_refresh([story.pk])  # bulk writes send no signals
     if "scenarios" in sections:
         _replace_rows(story, Scenario, sections["scenarios"], source_ids, positioned=True)
     if "historical_contexts" in sections:
@@ -86,6 +88,7 @@ def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool)
         )
     # Sources replaced on their own may leave older citations pointing outside the list.
     story_sync_cited_sources(story=story)
+    search_document_refresh([story.pk])  # people, organizations and events were bulk-written
     return story
 
 

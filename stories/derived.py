@@ -1,0 +1,224 @@
+"""Columns on Story derived from its sections, kept in step so lists can order by an index.
+
+`Story.latest_update_on` is the day of the latest-update line: the newest timeline event's
+date or the newest update note's day in the readers' time zone, whichever is later. The Daily
+Brief, category pages, related stories and search order by it through one index instead of
+working it out for every story (a subquery per story cost seconds at 100,000 stories).
+
+Signals keep it after every save or delete of an event or note, in the same transaction;
+bulk writers (the API's whole-story write, the generator) call `latest_update_refresh`.
+"""
+
+import zoneinfo
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from stories.models import NO_UPDATE_DAY, Story, UpdateNote
+from timelines.models import TimelineEvent
+
+
+def latest_update_day(*, event_day, note_at):
+    """The later of an event's date and a note's day in the readers' time zone, or
+    NO_UPDATE_DAY when there is neither."""
+    note_day = None
+    if note_at is not None:
+        zone = zoneinfo.ZoneInfo(settings.DISPLAY_TIME_ZONE)
+        note_day = timezone.localtime(note_at, zone).date()
+    days = [day for day in (event_day, note_day) if day is not None]
+    return max(days) if days else NO_UPDATE_DAY
+
+
+def latest_update_refresh(story_ids: Iterable[int]) -> None:
+    """Recompute `latest_update_on` for these stories: two queries, and one update per story
+    whose day actually moved."""
+    ids = {int(i) for i in story_ids if i is not None}
+    if not ids:
+        return
+    event_days = dict(
+        TimelineEvent.objects.filter(story_id__in=ids)
+        .order_by()
+        .values("story_id")
+        .annotate(day=Max("date"))
+        .values_list("story_id", "day")
+    )
+    note_times = dict(
+        UpdateNote.objects.filter(story_id__in=ids)
+        .order_by()
+        .values("story_id")
+        .annotate(at=Max("created_at"))
+        .values_list("story_id", "at")
+    )
+    current = dict(Story.all_objects.filter(pk__in=ids).values_list("pk", "latest_update_on"))
+    for story_id, stored in current.items():
+        day = latest_update_day(
+            event_day=event_days.get(story_id), note_at=note_times.get(story_id)
+        )
+        if day != stored:
+            # update(): no save(), so neither the version nor updated_at moves for a derived column.
+            Story.all_objects.filter(pk=story_id).update(latest_update_on=day)
+
+
+def _section_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # fixtures and backups carry the stored column already
+        return
+    latest_update_refresh([instance.story_id])
+
+
+for _model in (TimelineEvent, UpdateNote):
+    post_save.connect(_section_changed, sender=_model, dispatch_uid=f"derived-{_model.__name__}")
+    post_delete.connect(_section_changed, sender=_model, dispatch_uid=f"derived-{_model.__name__}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Search document (PostgreSQL only)
+#
+# `Story.search_document` is the one weighted tsvector reader search matches and ranks with
+# (stories.search), through one GIN index (stories/migrations/0008_search_document.py):
+#   A  headline                                        english
+#   B  names of the story's people and organizations   simple (no stemming: "geras:*" finds
+#                                                               Gerasimov)
+#   B  dek                                             english
+#   C  overview and the titles of its timeline events  english
+# It is recomputed in the database, one UPDATE for any number of stories, after every change to
+# what it reads; on SQLite it stays NULL (search falls back to icontains there).
+# ---------------------------------------------------------------------------------------------
+
+from django.db import connection  # noqa: E402
+from django.db.models import QuerySet  # noqa: E402
+from django.db.models.signals import post_init  # noqa: E402
+
+from people.models import Organization, Person, StoryOrganization, StoryPerson  # noqa: E402
+
+SEARCH_TEXT_CONFIG = "english"
+SEARCH_NAME_CONFIG = "simple"
+# Fields of Story the document reads: a save that names none of them leaves it alone.
+SEARCH_STORY_FIELDS = frozenset({"headline", "dek", "overview"})
+
+
+def _search_document_sql() -> str:
+    story = Story._meta.db_table
+    return f"""
+    setweight(to_tsvector('{SEARCH_TEXT_CONFIG}'::regconfig, COALESCE({story}.headline, '')), 'A')
+    || setweight(to_tsvector('{SEARCH_NAME_CONFIG}'::regconfig,
+        COALESCE((SELECT string_agg(p.name, ' ' ORDER BY sp.position, sp.id)
+                  FROM {StoryPerson._meta.db_table} sp
+                  JOIN {Person._meta.db_table} p ON p.id = sp.person_id
+                  WHERE sp.story_id = {story}.id), '')
+        || ' ' ||
+        COALESCE((SELECT string_agg(o.name, ' ' ORDER BY so.position, so.id)
+                  FROM {StoryOrganization._meta.db_table} so
+                  JOIN {Organization._meta.db_table} o ON o.id = so.organization_id
+                  WHERE so.story_id = {story}.id), '')), 'B')
+    || setweight(to_tsvector('{SEARCH_TEXT_CONFIG}'::regconfig, COALESCE({story}.dek, '')), 'B')
+    || setweight(to_tsvector('{SEARCH_TEXT_CONFIG}'::regconfig,
+        COALESCE({story}.overview, '')
+        || ' ' ||
+        COALESCE((SELECT string_agg(e.title, ' ' ORDER BY e.date, e.sequence, e.id)
+                  FROM {TimelineEvent._meta.db_table} e
+                  WHERE e.story_id = {story}.id), '')), 'C')
+    """
+
+
+def search_document_refresh(story_ids: Iterable[int]) -> None:
+    """Recompute `search_document` for these stories (trashed ones included) in one UPDATE.
+    Does nothing, and costs no query, on databases other than PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return
+    ids = sorted({int(i) for i in story_ids if i is not None})
+    if not ids:
+        return
+    story = Story._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {story} SET search_document = {_search_document_sql()}"
+            f" WHERE {story}.id = ANY(%s)",
+            [ids],
+        )
+
+
+def search_document_refresh_involving(*, person_ids=(), organization_ids=()) -> None:
+    """`search_document_refresh` for every story showing these people or organizations: one
+    UPDATE (after a rename, say)."""
+    if connection.vendor != "postgresql":
+        return
+    person_ids = sorted({int(i) for i in person_ids})
+    organization_ids = sorted({int(i) for i in organization_ids})
+    if not person_ids and not organization_ids:
+        return
+    story = Story._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {story} SET search_document = {_search_document_sql()}"
+            f" WHERE {story}.id IN ("
+            f"SELECT story_id FROM {StoryPerson._meta.db_table} WHERE person_id = ANY(%s)"
+            f" UNION SELECT story_id FROM {StoryOrganization._meta.db_table}"
+            f" WHERE organization_id = ANY(%s))",
+            [person_ids, organization_ids],
+        )
+
+
+def _deleted_with_its_story(origin) -> bool:
+    # A section deleted because its story is being deleted: no document left to keep.
+    if isinstance(origin, Story):
+        return True
+    return isinstance(origin, QuerySet) and issubclass(origin.model, Story)
+
+
+def _search_story_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    if update_fields is not None and not SEARCH_STORY_FIELDS & set(update_fields):
+        return
+    search_document_refresh([instance.pk])
+
+
+def _search_part_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    search_document_refresh([instance.story_id])
+
+
+def _search_part_deleted(sender, instance, origin=None, **kwargs):
+    if _deleted_with_its_story(origin):
+        return
+    search_document_refresh([instance.story_id])
+
+
+def _remember_name(sender, instance, **kwargs):
+    # The name as loaded (absent when deferred), so a save can tell a rename from other edits
+    # without a query.
+    instance._search_loaded_name = instance.__dict__.get("name")
+
+
+def _search_name_saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    loaded = getattr(instance, "_search_loaded_name", None)
+    # A new person or organization is in no story yet.
+    if not created and (loaded is None or loaded != instance.name):
+        if sender is Person:
+            search_document_refresh_involving(person_ids=[instance.pk])
+        else:
+            search_document_refresh_involving(organization_ids=[instance.pk])
+    instance._search_loaded_name = instance.name
+
+
+post_save.connect(_search_story_saved, sender=Story, dispatch_uid="search-document-Story")
+for _model in (TimelineEvent, StoryPerson, StoryOrganization):
+    post_save.connect(
+        _search_part_saved, sender=_model, dispatch_uid=f"search-document-{_model.__name__}"
+    )
+    post_delete.connect(
+        _search_part_deleted, sender=_model, dispatch_uid=f"search-document-{_model.__name__}"
+    )
+for _model in (Person, Organization):
+    post_init.connect(
+        _remember_name, sender=_model, dispatch_uid=f"search-document-{_model.__name__}"
+    )
+    post_save.connect(
+        _search_name_saved, sender=_model, dispatch_uid=f"search-document-{_model.__name__}"
+    )
