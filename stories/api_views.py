@@ -498,8 +498,22 @@ class SyncView(APIView):
                 position = sync.SyncPosition.from_token(query.validated_data["since"])
             except sync.InvalidToken as exc:
                 raise serializers.ValidationError({"since": [str(exc)]}) from None
-        batch = sync.sync_batch(position=position, limit=query.validated_data["limit"])
+        batch = sync.sync_batch(
+            position=position,
+            limit=query.validated_data["limit"],
+            records={
+                sync.Kind.CATEGORY: Category.objects.annotate(
+                    story_count=published_count("stories")
+                ),
+                sync.Kind.PERSON: people_queryset(Person, detail=True),
+                sync.Kind.ORGANIZATION: people_queryset(Organization, detail=True),
+                sync.Kind.SOURCE: Source.objects.annotate(
+                    story_count=published_count("story_sources__story")
+                ),
+            },
+        )
         context = {"request": request, "view": self}
+        records = batch.records
         response = Response(
             {
                 "token": batch.position.to_token(),
@@ -509,45 +523,22 @@ class SyncView(APIView):
                     _sync_stories(batch.story_ids), many=True, context=context
                 ).data,
                 "categories": CategorySerializer(
-                    _only(
-                        Category.objects.annotate(story_count=published_count("stories")),
-                        batch.category_ids,
-                    ),
-                    many=True,
-                    context=context,
+                    records[sync.Kind.CATEGORY], many=True, context=context
                 ).data,
                 "people": PersonDetailSerializer(
-                    _only(people_queryset(Person, detail=True), batch.person_ids),
-                    many=True,
-                    context=context,
+                    records[sync.Kind.PERSON], many=True, context=context
                 ).data,
                 "organizations": OrganizationDetailSerializer(
-                    _only(people_queryset(Organization, detail=True), batch.organization_ids),
-                    many=True,
-                    context=context,
+                    records[sync.Kind.ORGANIZATION], many=True, context=context
                 ).data,
                 "sources": SourceSerializer(
-                    _only(
-                        sync.public_records(sync.Kind.SOURCE).annotate(
-                            story_count=published_count("story_sources__story")
-                        ),
-                        batch.source_ids,
-                    ),
-                    many=True,
-                    context=context,
+                    records[sync.Kind.SOURCE], many=True, context=context
                 ).data,
                 "deleted": batch.deleted,
             }
         )
         response["Cache-Control"] = "no-store"
         return response
-
-
-def _only(queryset, ids):
-    """All rows when `ids` is None, else just those (none for an empty list), by id."""
-    if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
-    return queryset.order_by("pk")
 
 
 def _sync_stories(ids) -> list[Story]:

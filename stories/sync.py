@@ -8,11 +8,11 @@ since, with tombstones for whatever a reader may no longer see.
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -195,6 +195,10 @@ for _through in CITATION_TABLES:
 # Tokens ------------------------------------------------------------------------------------
 
 TOKEN_SALT = "newsroom.api.sync"
+TOKEN_VERSION = 2
+
+# What a first (full) sync sends, kind after kind, each in id order.
+SNAPSHOT_PHASES = (Kind.STORY, Kind.CATEGORY, Kind.PERSON, Kind.ORGANIZATION, Kind.SOURCE)
 
 
 class InvalidToken(ValueError):
@@ -203,33 +207,55 @@ class InvalidToken(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class SyncPosition:
-    """Where a client stands: log position, time of its last sync, and snapshot progress.
+    """Where a client stands: log position, time of its last sync, and paging progress.
 
-    `after_story` is set while a first (full) sync is being paged through: the id of the last
-    story sent so far.
+    While a first (full) sync is paged through, `phase` is the kind being sent (a `Kind`
+    value, see `SNAPSHOT_PHASES`) and `after` the id of the last one of that kind sent.
+    While stories whose scheduled time came are paged through, `synced_at` is the
+    publication time of the last one sent and `came_out_after` its id.
     """
 
     change_id: int
     synced_at: dt.datetime
-    after_story: int | None = None
+    phase: str | None = None
+    after: int = 0
+    came_out_after: int | None = None
 
     def to_token(self) -> str:
-        payload = {"v": 1, "c": self.change_id, "t": self.synced_at.isoformat()}
-        if self.after_story is not None:
-            payload["a"] = self.after_story
+        payload = {"v": TOKEN_VERSION, "c": self.change_id, "t": self.synced_at.isoformat()}
+        if self.phase is not None:
+            payload["p"] = self.phase
+            payload["a"] = self.after
+        if self.came_out_after is not None:
+            payload["o"] = self.came_out_after
         return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
     @classmethod
     def from_token(cls, token: str) -> "SyncPosition":
+        """The position a token holds; tokens of version 1 (stories-only paging) still parse."""
         try:
             payload = signing.loads(token, salt=TOKEN_SALT)
-            if payload.get("v") != 1:
+            version = payload.get("v")
+            phase, after, came_out_after = None, 0, None
+            if version == 1:
+                # A first sync of version 1 paged stories only, by `a`.
+                if payload.get("a") is not None:
+                    phase, after = Kind.STORY.value, int(payload["a"])
+            elif version == TOKEN_VERSION:
+                if payload.get("p") is not None:
+                    phase, after = Kind(payload["p"]).value, int(payload["a"])
+                    if phase not in SNAPSHOT_PHASES:
+                        raise InvalidToken("Unknown snapshot phase.")
+                if payload.get("o") is not None:
+                    came_out_after = int(payload["o"])
+            else:
                 raise InvalidToken("Unknown token version.")
-            after = payload.get("a")
             position = cls(
                 change_id=int(payload["c"]),
                 synced_at=dt.datetime.fromisoformat(payload["t"]),
-                after_story=None if after is None else int(after),
+                phase=phase,
+                after=after,
+                came_out_after=came_out_after,
             )
         except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InvalidToken("This sync token is not valid; sync again without one.") from exc
@@ -240,17 +266,20 @@ class SyncPosition:
 
 # Reading -----------------------------------------------------------------------------------
 
+RECORD_KINDS = (Kind.CATEGORY, Kind.PERSON, Kind.ORGANIZATION, Kind.SOURCE)
+
 
 @dataclasses.dataclass
 class SyncBatch:
-    """What one sync response carries: ids to send in full, tombstones, and the next position."""
+    """What one sync response carries: stories and records to send, tombstones, next position.
+
+    `records` maps each kind of shared record to the objects to send, by id, read from the
+    querysets the caller passed to `sync_batch`.
+    """
 
     full: bool
     story_ids: list[int]
-    category_ids: list[int] | None  # None: every category (a full sync)
-    person_ids: list[int] | None
-    organization_ids: list[int] | None
-    source_ids: list[int] | None
+    records: dict[str, list]
     deleted: list[dict]
     position: SyncPosition
     has_more: bool
@@ -260,19 +289,18 @@ def public_records(kind: str):
     """The categories, people, organizations or sources readers may see.
 
     Every category; a person, organization or source only once a published story involves or
-    lists them, as on the reader site: someone known only from drafts stays private.
+    lists them, as on the reader site: someone known only from drafts stays private. The
+    test is an EXISTS on the link table, so a page in id order walks the primary key.
     """
-    published = Story.objects.published()
     if kind == Kind.CATEGORY:
         return Category.objects.all()
-    if kind == Kind.PERSON:
-        links = StoryPerson.objects.filter(story__in=published).values("person_id")
-        return Person.objects.filter(pk__in=links)
-    if kind == Kind.ORGANIZATION:
-        links = StoryOrganization.objects.filter(story__in=published).values("organization_id")
-        return Organization.objects.filter(pk__in=links)
-    links = StorySource.objects.filter(story__in=published).values("source_id")
-    return Source.objects.filter(pk__in=links)
+    model, through, field = {
+        Kind.PERSON: (Person, StoryPerson, "person"),
+        Kind.ORGANIZATION: (Organization, StoryOrganization, "organization"),
+        Kind.SOURCE: (Source, StorySource, "source"),
+    }[kind]
+    links = through.objects.filter(story__in=Story.objects.published(), **{field: OuterRef("pk")})
+    return model.objects.filter(Exists(links))
 
 
 def latest_change_id() -> int:
@@ -281,50 +309,83 @@ def latest_change_id() -> int:
     return last or 0
 
 
-def sync_batch(*, position: SyncPosition | None, limit: int) -> SyncBatch:
-    """Decide what a client at `position` needs, at most `limit` stories at a time.
+def sync_batch(
+    *, position: SyncPosition | None, limit: int, records: Mapping[str, QuerySet]
+) -> SyncBatch:
+    """Decide what a client at `position` needs next, in pages bounded by `limit`.
 
-    Without a position (first sync) every published story is sent, in pages of `limit`,
-    together with every public category, person, organization and source (`public_records`)
-    on the first page. With a position, every object that changed since is sent again if
-    readers can see it, and named in `deleted` if they cannot; stories whose scheduled
-    publication time has passed since the last sync are sent too.
+    Without a position (first sync), a snapshot in pages: every published story, then every
+    public category, person, organization and source (`public_records`), in id order, at
+    most `limit` of each kind per page. With a position, every object that changed since is
+    sent again if readers can see it, and named in `deleted` if they cannot, at most `limit`
+    changed objects per page (plus the people, organizations and sources of the stories
+    sent); then stories whose scheduled publication time has passed since the last sync.
+
+    `records` gives, per kind of shared record, the queryset to read the objects to send from
+    (annotated as the caller shows them); only public ones are ever read from it.
     """
     now = timezone.now()
-    if position is None or position.after_story is not None:
-        return _snapshot_batch(position=position, limit=limit, now=now)
-    return _incremental_batch(position=position, limit=limit, now=now)
-
-
-def _snapshot_batch(*, position: SyncPosition | None, limit: int, now) -> SyncBatch:
-    first_page = position is None
-    if first_page:
+    if position is None:
         # Read the log position before the content, so anything changing meanwhile is sent
         # again next time rather than missed.
-        position = SyncPosition(change_id=latest_change_id(), synced_at=now)
-    ids = list(
-        Story.objects.published()
-        .filter(pk__gt=position.after_story or 0)
-        .order_by("pk")
-        .values_list("pk", flat=True)[: limit + 1]
-    )
-    has_more = len(ids) > limit
-    ids = ids[:limit]
-    next_position = dataclasses.replace(position, after_story=ids[-1] if has_more else None)
+        position = SyncPosition(
+            change_id=latest_change_id(), synced_at=now, phase=SNAPSHOT_PHASES[0]
+        )
+    if position.phase is not None:
+        return _snapshot_batch(position=position, limit=limit, records=records)
+    return _incremental_batch(position=position, limit=limit, records=records, now=now)
+
+
+def _snapshot_batch(
+    *, position: SyncPosition, limit: int, records: Mapping[str, QuerySet]
+) -> SyncBatch:
+    """The next page of a first sync: up to `limit` objects of each kind, kind after kind.
+
+    A page moves on to the next kind only once it holds the last of the current one, so
+    each page stops inside at most one kind, and the token says which and where.
+    """
+    story_ids: list[int] = []
+    sent: dict[str, list] = {kind: [] for kind in RECORD_KINDS}
+    phase, after = position.phase, position.after
+    while True:
+        if phase == Kind.STORY:
+            rows = list(
+                Story.objects.published()
+                .filter(pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[: limit + 1]
+            )
+            story_ids = rows[:limit]
+            last = story_ids[-1] if story_ids else after
+        else:
+            # One query: the page of public ids (a walk of the primary key, with LIMIT)
+            # inside the caller's annotated queryset, which then reads only those rows.
+            page = public_records(phase).filter(pk__gt=after).order_by("pk").values("pk")
+            rows = list(records[phase].filter(pk__in=page[: limit + 1]).order_by("pk"))
+            sent[phase] = rows[:limit]
+            last = sent[phase][-1].pk if sent[phase] else after
+        if len(rows) > limit:
+            next_position = dataclasses.replace(position, phase=phase, after=last)
+            break
+        following = SNAPSHOT_PHASES.index(phase) + 1
+        if following == len(SNAPSHOT_PHASES):
+            # Done: the token holds the log position read before the first page.
+            next_position = dataclasses.replace(position, phase=None, after=0)
+            break
+        phase, after = SNAPSHOT_PHASES[following], 0
     return SyncBatch(
         full=True,
-        story_ids=ids,
-        category_ids=None if first_page else [],
-        person_ids=None if first_page else [],
-        organization_ids=None if first_page else [],
-        source_ids=None if first_page else [],
+        story_ids=story_ids,
+        records=sent,
         deleted=[],
         position=next_position,
-        has_more=has_more,
+        has_more=next_position.phase is not None,
     )
 
 
-def _incremental_batch(*, position: SyncPosition, limit: int, now) -> SyncBatch:
+def _incremental_batch(
+    *, position: SyncPosition, limit: int, records: Mapping[str, QuerySet], now
+) -> SyncBatch:
     changed: dict[str, set[int]] = {kind: set() for kind in Kind.values}
     last_id = position.change_id
     has_more = False
@@ -341,9 +402,33 @@ def _incremental_batch(*, position: SyncPosition, limit: int, now) -> SyncBatch:
             changed[kind].add(object_id)
         last_id = change_id
 
-    # Scheduled stories whose time came since the last sync changed nothing in the log.
-    came_out = Story.objects.published().filter(published_at__gt=position.synced_at)
-    changed[Kind.STORY].update(came_out.values_list("pk", flat=True))
+    # Stories whose scheduled time came since the last sync changed nothing in the log. Once
+    # the log is caught up they fill the rest of the page, by publication time then id, and
+    # page on by that pair.
+    next_position = SyncPosition(
+        change_id=last_id, synced_at=position.synced_at, came_out_after=position.came_out_after
+    )
+    if not has_more:
+        room = max(limit - sum(map(len, changed.values())), 0)
+        came_out = Story.objects.published().filter(published_at__gt=position.synced_at)
+        if position.came_out_after is not None:
+            came_out = Story.objects.published().filter(
+                Q(published_at__gt=position.synced_at)
+                | Q(published_at=position.synced_at, pk__gt=position.came_out_after)
+            )
+        came = list(
+            came_out.order_by("published_at", "pk").values_list("pk", "published_at")[: room + 1]
+        )
+        changed[Kind.STORY].update(pk for pk, _ in came[:room])
+        if len(came) > room:
+            has_more = True
+            if room:
+                pk, published_at = came[room - 1]
+                next_position = dataclasses.replace(
+                    next_position, synced_at=published_at, came_out_after=pk
+                )
+        else:
+            next_position = SyncPosition(change_id=last_id, synced_at=now)
 
     # A story published or withdrawn can make its people, organizations and sources public or
     # private: look at them again too.
@@ -360,25 +445,26 @@ def _incremental_batch(*, position: SyncPosition, limit: int, now) -> SyncBatch:
     visible_stories = set(
         Story.objects.published().filter(pk__in=changed[Kind.STORY]).values_list("pk", flat=True)
     )
-    existing = {
-        kind: set(public_records(kind).filter(pk__in=changed[kind]).values_list("pk", flat=True))
-        for kind in SHARED_RECORDS.values()
+    sent = {
+        kind: list(
+            records[kind]
+            .filter(pk__in=public_records(kind).filter(pk__in=changed[kind]).values("pk"))
+            .order_by("pk")
+        )
+        if changed[kind]
+        else []
+        for kind in RECORD_KINDS
     }
     deleted = [
         {"type": Kind.STORY.value, "id": pk} for pk in sorted(changed[Kind.STORY] - visible_stories)
     ]
-    for kind in (Kind.CATEGORY, Kind.PERSON, Kind.ORGANIZATION, Kind.SOURCE):
-        deleted += [{"type": kind.value, "id": pk} for pk in sorted(changed[kind] - existing[kind])]
-    next_position = SyncPosition(
-        change_id=last_id, synced_at=position.synced_at if has_more else now
-    )
+    for kind in RECORD_KINDS:
+        kept = {record.pk for record in sent[kind]}
+        deleted += [{"type": kind.value, "id": pk} for pk in sorted(changed[kind] - kept)]
     return SyncBatch(
         full=False,
         story_ids=sorted(visible_stories),
-        category_ids=sorted(existing[Kind.CATEGORY]),
-        person_ids=sorted(existing[Kind.PERSON]),
-        organization_ids=sorted(existing[Kind.ORGANIZATION]),
-        source_ids=sorted(existing[Kind.SOURCE]),
+        records=sent,
         deleted=deleted,
         position=next_position,
         has_more=has_more,

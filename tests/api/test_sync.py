@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
-from people.models import Person
-from stories.models import ContentChange, Story
+from people.models import Person, StoryOrganization, StoryPerson
+from stories.models import Category, ContentChange, Story, StorySource
 from stories.services import trash_purge
+from stories.sync import TOKEN_SALT, SyncPosition, latest_change_id
 from tests import factories
 from tests.api.conftest import token_client
 
@@ -202,21 +204,111 @@ def test_a_scheduled_story_arrives_once_its_time_has_come(api, make_story, commi
     assert ids(later) == {scheduled.pk}
 
 
-def test_first_sync_pages_through_many_stories(api, make_story, committed):
-    with committed():
-        stories = [make_story(events=1) for _ in range(5)]
+SECTIONS = ("stories", "categories", "people", "organizations", "sources")
 
-    pages = [sync(api, limit=2)]
+
+def page_through(client, token=None, **params):
+    pages = [sync(client, token, **params)]
     while pages[-1]["has_more"]:
-        pages.append(sync(api, pages[-1]["token"], limit=2))
+        pages.append(sync(client, pages[-1]["token"], **params))
+    return pages
 
-    assert [len(p["stories"]) for p in pages] == [2, 2, 1]
+
+def sent(pages, section):
+    """Ids of `section` over all pages, in the order they came."""
+    return [item["id"] for page in pages for item in page[section]]
+
+
+def linked(model, field, stories):
+    return sorted(set(model.objects.filter(story__in=stories).values_list(field, flat=True)))
+
+
+def v1_token(change_id, **extra):
+    """A token as version 1 wrote them (first syncs paged stories only, by `a`)."""
+    payload = {"v": 1, "c": change_id, "t": timezone.now().isoformat(), **extra}
+    return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
+
+
+def test_first_sync_pages_through_everything_public_once(api, make_story, committed):
+    with committed():
+        stories = [make_story(events=1, people=2, organizations=1, sources=3) for _ in range(5)]
+        draft = make_story(status=Story.Status.DRAFT, people=1, organizations=1, sources=2)
+        factories.make_person()  # in no story at all
+        factories.make_source()
+
+    pages = page_through(api, limit=2)
+
     assert all(p["full"] for p in pages)
-    assert [s["id"] for p in pages for s in p["stories"]] == sorted(s.pk for s in stories)
-    assert pages[0]["categories"] and not pages[1]["categories"]  # records once
+    assert [p["has_more"] for p in pages] == [True] * (len(pages) - 1) + [False]
+    assert all(len(p[section]) <= 2 for p in pages for section in SECTIONS)
+    # In id order, each exactly once, and only what readers may see.
+    assert sent(pages, "stories") == sorted(s.pk for s in stories)
+    assert sent(pages, "categories") == sorted(Category.objects.values_list("pk", flat=True))
+    assert sent(pages, "people") == linked(StoryPerson, "person_id", stories)
+    assert sent(pages, "organizations") == linked(StoryOrganization, "organization_id", stories)
+    assert sent(pages, "sources") == linked(StorySource, "source_id", stories)
+    assert not set(sent(pages, "people")) & set(linked(StoryPerson, "person_id", [draft]))
+    assert not set(sent(pages, "sources")) & set(linked(StorySource, "source_id", [draft]))
+    # Stories first, then each kind of record in turn.
+    first_page_with = [next(i for i, p in enumerate(pages) if p[section]) for section in SECTIONS]
+    assert first_page_with == sorted(first_page_with)
+    assert all(p["deleted"] == [] for p in pages)
+
     with committed():
         newest = make_story()
     assert ids(sync(api, pages[-1]["token"])) == {newest.pk}
+
+
+def test_an_edit_made_while_paging_arrives_in_the_next_sync(api, admin_api, make_story, committed):
+    with committed():
+        first, *others = [make_story(events=0, people=1) for _ in range(4)]
+    page = sync(api, limit=2)
+    assert ids(page) == {first.pk, others[0].pk}
+
+    with committed():
+        response = admin_api.patch(f"{API}/stories/{first.pk}/", {"dek": "Edited"}, format="json")
+        assert response.status_code == 200, response.content
+        added = make_story(events=0)
+    rest = page_through(api, page["token"], limit=2)
+    changes = sync(api, rest[-1]["token"])
+
+    assert changes["full"] is False
+    assert {first.pk, added.pk} <= ids(changes)
+    assert next(s for s in changes["stories"] if s["id"] == first.pk)["dek"] == "Edited"
+
+
+def test_tokens_of_version_1_still_work(api, make_story, committed):
+    with committed():
+        stories = [make_story(events=0, sources=1) for _ in range(3)]
+    position = latest_change_id()
+
+    # A first sync begun before the upgrade resumes after its last story, then the records.
+    resumed = page_through(api, v1_token(position, a=stories[0].pk), limit=2)
+    assert all(p["full"] for p in resumed)
+    assert sent(resumed, "stories") == [s.pk for s in stories[1:]]
+    assert sent(resumed, "sources") == linked(StorySource, "source_id", stories)
+
+    # A later sync picks up from its log position.
+    with committed():
+        added = make_story(events=0)
+    changes = sync(api, v1_token(position))
+    assert changes["full"] is False
+    assert ids(changes) == {added.pk}
+
+
+def test_scheduled_stories_that_came_out_are_paged_too(api, make_story, committed):
+    later = timezone.now() + dt.timedelta(hours=1)
+    with committed():
+        scheduled = [make_story(events=0, published_at=later) for _ in range(5)]
+    token = sync(api)["token"]
+    # Their time comes, all at the same instant; nothing is saved, so the log holds nothing.
+    Story.objects.filter(pk__in=[s.pk for s in scheduled]).update(published_at=timezone.now())
+
+    pages = page_through(api, token, limit=2)
+
+    assert [len(p["stories"]) for p in pages] == [2, 2, 1]
+    assert sorted(sent(pages, "stories")) == sorted(s.pk for s in scheduled)
+    assert sync(api, pages[-1]["token"])["stories"] == []
 
 
 def test_a_long_absence_is_caught_up_in_pages(api, make_story, committed):
@@ -242,13 +334,85 @@ def test_changes_are_logged_once_per_object_per_transaction(make_story, committe
     assert logged == 1
 
 
-def test_a_damaged_token_answers_400(api, db):
+def _signed(payload):
+    return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda token: token[:-3] + "abc", id="bad signature"),
+        pytest.param(lambda token: "not-a-token", id="garbage"),
+        pytest.param(
+            lambda token: _signed({"v": 3, "c": 1, "t": "2026-01-01T00:00:00+00:00"}),
+            id="future version",
+        ),
+        pytest.param(
+            lambda token: _signed(
+                {"v": 2, "c": 1, "t": "2026-01-01T00:00:00+00:00", "p": "event", "a": 1}
+            ),
+            id="unknown phase",
+        ),
+        pytest.param(
+            lambda token: _signed({"v": 2, "c": 1, "t": "2026-01-01T00:00:00"}), id="naive time"
+        ),
+        pytest.param(
+            lambda token: _signed({"v": 1, "c": "x", "t": "2026-01-01T00:00:00+00:00"}),
+            id="v1 bad position",
+        ),
+    ],
+)
+def test_a_damaged_or_unknown_token_answers_400_naming_since(api, db, damage):
     token = sync(api)["token"]
 
-    response = api.get(f"{API}/sync/", {"since": token[:-3] + "abc"})
+    response = api.get(f"{API}/sync/", {"since": damage(token)})
 
     assert response.status_code == 400
     assert "since" in response.json()["errors"]
+
+
+def test_a_story_page_costs_the_same_for_few_and_many(api, make_story, django_assert_num_queries):
+    def first_page():
+        # log position; story ids; stories (9: see test_queries.STORY_DETAIL); citations
+        with django_assert_num_queries(12):
+            return sync(api, limit=2)
+
+    def middle_page(token):
+        # as the first page, without the log position
+        with django_assert_num_queries(11):
+            return sync(api, token, limit=2)
+
+    def add(count):
+        for _ in range(count):
+            make_story(events=2, people=1, organizations=1, sources=2, indicators=1)
+
+    add(3)
+    few = first_page()
+    add(2)
+    few_middle = middle_page(sync(api, limit=2)["token"])
+    add(25)
+    many = first_page()
+    many_middle = middle_page(many["token"])
+
+    assert [len(p["stories"]) for p in (few, few_middle, many, many_middle)] == [2, 2, 2, 2]
+    assert all(p["has_more"] for p in (few, few_middle, many, many_middle))
+
+
+def test_a_sources_page_costs_the_same_for_few_and_many(api, make_story, django_assert_num_queries):
+    make_story(events=0, sources=3)
+    token = SyncPosition(
+        change_id=latest_change_id(), synced_at=timezone.now(), phase="source"
+    ).to_token()
+
+    # One query: the page of public ids inside the annotated sources.
+    with django_assert_num_queries(1):
+        few = sync(api, token, limit=2)
+    make_story(events=0, sources=297)
+    with django_assert_num_queries(1):
+        many = sync(api, token, limit=2)
+
+    assert len(few["sources"]) == len(many["sources"]) == 2
+    assert few["has_more"] and many["has_more"]
 
 
 def test_sync_shows_published_content_only_even_to_staff(users, make_story, committed):
