@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Story
@@ -15,6 +15,8 @@ from timelines.models import TimelineEvent
 
 MAX_QUERY_LENGTH = 120
 MAX_TERMS = 8
+# On PostgreSQL, how many of the newest matching stories are ranked (and counted).
+SEARCH_CANDIDATES = 200
 # Stories use English stemming; names are matched word for word, without stemming.
 TEXT_CONFIG = "english"
 NAME_CONFIG = "simple"
@@ -33,6 +35,11 @@ class SearchTerms:
     def __bool__(self) -> bool:
         return bool(self.words)
 
+    @property
+    def candidate_limit(self) -> int | None:
+        """How many of the newest matching stories search ranks, or None when it ranks all."""
+        return SEARCH_CANDIDATES if connection.vendor == "postgresql" else None
+
 
 def search_terms(raw: str | None) -> SearchTerms:
     """Normalise a raw query: drop control characters (NUL breaks PostgreSQL), squeeze
@@ -49,7 +56,8 @@ def search_terms(raw: str | None) -> SearchTerms:
 
 def story_search(*, terms: SearchTerms) -> QuerySet[Story]:
     """Published stories matching `terms` in headline, dek, overview, event titles or the names
-    of the people and organizations involved, best match first. Empty when nothing to search."""
+    of the people and organizations involved, best match first. Empty when nothing to search.
+    On PostgreSQL only the newest `SEARCH_CANDIDATES` matches are ranked and counted."""
     if not terms:
         return story_cards().none()
     if connection.vendor == "postgresql":
@@ -58,55 +66,30 @@ def story_search(*, terms: SearchTerms) -> QuerySet[Story]:
 
 
 def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
     # websearch syntax accepts anything (quotes, a leading minus, "or") without a syntax error.
     text_query = SearchQuery(terms.text, search_type="websearch", config=TEXT_CONFIG)
-    # Names match by prefix ("geras" finds Gerasimov); \w words carry no tsquery syntax.
+    # Names match by prefix ("geras" finds Gerasimov) among the B-weighted words, where the
+    # document keeps the names unstemmed; \w words carry no tsquery syntax.
     name_query = SearchQuery(
-        " & ".join(f"{word}:*" for word in terms.words), search_type="raw", config=NAME_CONFIG
+        " & ".join(f"{word}:*B" for word in terms.words), search_type="raw", config=NAME_CONFIG
     )
-    # The same expressions as the GIN indexes in stories/migrations/0006_search_indexes.py,
-    # so PostgreSQL can use them.
-    story_vector = (
-        SearchVector("headline", weight="A", config=TEXT_CONFIG)
-        + SearchVector("dek", weight="B", config=TEXT_CONFIG)
-        + SearchVector("overview", weight="C", config=TEXT_CONFIG)
+    query = text_query | name_query
+    # Only the newest matches are ranked: PostgreSQL walks the Brief's index from the top and
+    # stops after SEARCH_CANDIDATES matches for a common word, or reads the few matches of a
+    # rare word from the GIN index on the document and sorts them. Either way a bounded number
+    # of documents is ranked, however many stories mention the word.
+    candidates = (
+        Story.objects.published()
+        .filter(search_document=query)
+        .order_by(*newest_update_first())
+        .values("pk")[:SEARCH_CANDIDATES]
     )
-    in_text = Story.objects.annotate(v=story_vector).filter(v=text_query).order_by().values("pk")
-    in_events = (
-        TimelineEvent.objects.annotate(v=SearchVector("title", config=TEXT_CONFIG))
-        .filter(v=text_query)
-        .order_by()
-        .values("story_id")
-    )
-    people = Person.objects.annotate(v=SearchVector("name", config=NAME_CONFIG)).filter(
-        v=name_query
-    )
-    organizations = Organization.objects.annotate(
-        v=SearchVector("name", config=NAME_CONFIG)
-    ).filter(v=name_query)
-    in_names = (
-        StoryPerson.objects.filter(person__in=people.values("pk"))
-        .order_by()
-        .values("story_id")
-        .union(
-            StoryOrganization.objects.filter(organization__in=organizations.values("pk"))
-            .order_by()
-            .values("story_id")
-        )
-    )
-    # One UNION of ids, each part able to use its own index, rather than an OR of subqueries
-    # that would make PostgreSQL scan every story.
-    matched = in_text.union(in_events, in_names)
     return (
         story_cards()
-        .filter(pk__in=matched)
-        .annotate(
-            rank=SearchRank(story_vector, text_query)
-            + Case(When(pk__in=in_names, then=Value(0.6)), default=Value(0.0))
-            + Case(When(pk__in=in_events, then=Value(0.3)), default=Value(0.0)),
-        )
+        .filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", *newest_update_first())
     )
 

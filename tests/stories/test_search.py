@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from people.models import StoryOrganization, StoryPerson
 from stories.models import Story
@@ -201,3 +202,161 @@ def test_postgres_search_understands_web_search_syntax(client, stories):
 @on_postgresql
 def test_postgres_names_match_by_prefix(client, stories):
     assert found(client, "witk") == ["Envoy shuttles"]
+
+
+# The stored search document (PostgreSQL): it follows every change to what it reads.
+
+
+@pytest.fixture
+def envoy(db):
+    """A published story about an envoy, with two events, a person and an organization."""
+    story = factories.make_story(
+        headline="Envoy shuttles between capitals", dek="Talks", overview="x", events=0
+    )
+    for day, title in (
+        ("2025-09-18", "Estonian airspace violated"),
+        ("2025-09-19", "Jets scramble"),
+    ):
+        TimelineEvent.objects.create(story=story, date=day, title=title, description="x")
+    person = factories.make_person(name="Ivan Gerasimov", slug="gerasimov")
+    StoryPerson.objects.create(story=story, person=person)
+    StoryOrganization.objects.create(
+        story=story, organization=factories.make_organization(name="Board of Peace", slug="bop")
+    )
+    return story
+
+
+@on_postgresql
+def test_document_follows_a_headline_edit(client, envoy):
+    envoy.headline = "Quarantine lifted"
+    envoy.save()
+    assert found(client, "quarantine") == ["Quarantine lifted"]
+    assert found(client, "capitals") == []
+
+
+@on_postgresql
+def test_document_follows_event_title_edits_and_deletes(client, envoy):
+    event = envoy.events.get(title="Estonian airspace violated")
+    event.title = "Latvian airspace violated"
+    event.save()
+    assert found(client, "latvian") == ["Envoy shuttles between capitals"]
+    assert found(client, "estonian") == []
+    event.delete()
+    assert found(client, "latvian") == []
+    assert found(client, "scramble") == ["Envoy shuttles between capitals"]
+
+
+@on_postgresql
+def test_document_follows_a_rename(client, envoy):
+    person = StoryPerson.objects.get(story=envoy).person
+    person.name = "Valery Newname"
+    person.save()
+    assert found(client, "newname") == ["Envoy shuttles between capitals"]
+    assert found(client, "gerasimov") == []
+    organization = StoryOrganization.objects.get(story=envoy).organization
+    organization.name = "Council of Calm"
+    organization.save()
+    assert found(client, "council") == ["Envoy shuttles between capitals"]
+    assert found(client, "board") == []
+    person.title = "Chief of the General Staff"
+    with CaptureQueriesContext(connection) as saved:
+        person.save()
+    # Not a rename: the stories are left alone.
+    assert not [q for q in saved.captured_queries if "stories_story" in q["sql"]]
+
+
+@on_postgresql
+def test_document_forgets_someone_removed_from_the_story(client, envoy):
+    assert found(client, "geras") == ["Envoy shuttles between capitals"]
+    StoryPerson.objects.filter(story=envoy).delete()
+    assert found(client, "geras") == []
+    StoryOrganization.objects.filter(story=envoy).delete()
+    assert found(client, "board") == []
+    assert found(client, "envoy") == ["Envoy shuttles between capitals"]
+
+
+@on_postgresql
+def test_document_follows_a_whole_story_write(client, envoy):
+    from stories.writes import story_write
+
+    story_write(
+        story=envoy,
+        data={
+            "people": [{"new_person": {"name": "Kaja Kallas", "slug": "kallas"}}],
+            "events": [{"date": "2025-09-20", "title": "Drones over Poland", "description": "x"}],
+        },
+        replace_all_sections=False,
+    )
+    assert found(client, "kallas") == ["Envoy shuttles between capitals"]
+    assert found(client, "drones") == ["Envoy shuttles between capitals"]
+    assert found(client, "gerasimov") == []
+    assert found(client, "estonian") == []
+
+
+@on_postgresql
+def test_document_of_generated_stories(db):
+    from django.core.management import call_command
+
+    call_command("generate_content", "--stories", "4", "--workers", "1")
+    assert Story.objects.exists()
+    assert not Story.objects.filter(search_document__isnull=True).exists()
+
+
+@on_postgresql
+def test_deleting_a_story_with_its_sections(client, envoy):
+    Story.all_objects.filter(pk=envoy.pk).delete()
+    assert found(client, "envoy") == []
+
+
+@on_postgresql
+def test_drafts_are_never_found_even_with_a_document(client, envoy):
+    envoy.status = Story.Status.DRAFT
+    envoy.save()
+    assert Story.all_objects.get(pk=envoy.pk).search_document
+    assert found(client, "envoy") == []
+    assert found(client, "geras") == []
+
+
+@on_postgresql
+def test_postgres_ranks_a_headline_match_above_a_newer_overview_match(client, db):
+    factories.make_story(headline="Hotline restored", dek="x", overview="x")
+    factories.make_story(headline="Talks", dek="x", overview="The hotline stays quiet.")
+    assert found(client, "hotline") == ["Hotline restored", "Talks"]
+
+
+@on_postgresql
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, db, monkeypatch):
+    from stories import search
+
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    factories.make_story(headline="Ceasefire holds", overview="x")  # best match, but oldest
+    for n in range(4):
+        factories.make_story(headline=f"Talks {n}", overview=f"A ceasefire is near {n}.")
+    response = client.get("/search/", {"q": "ceasefire"})
+    assert response.context["page_obj"].paginator.count == 3
+    assert [story.headline for story in response.context["page_obj"]] == [
+        "Talks 3",
+        "Talks 2",
+        "Talks 1",
+    ]
+    page = text_of(response)
+    assert "Showing the best matches among the 3 most recent stories that mention “ceasefire”" in (
+        page
+    )
+    assert "stories match" not in page
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 10)
+    page = text_of(client.get("/search/", {"q": "ceasefire"}))
+    assert "5 stories match “ceasefire”" in page
+    assert "most recent stories" not in page
+
+
+@pytest.mark.parametrize("events", [3, 300])
+def test_search_query_count_does_not_grow_with_events(
+    client, db, django_assert_num_queries, events
+):
+    for _ in range(2):
+        factories.make_story(headline="Summit", events=events, people=2, organizations=2)
+    # count, page of stories, their card indicators, matching people, matching organizations
+    with django_assert_num_queries(5):
+        response = client.get("/search/", {"q": "summit"})
+    assert response.context["page_obj"].paginator.count == 2
