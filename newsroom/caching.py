@@ -9,6 +9,10 @@ also holds the next scheduled publication time and moves on by itself when that 
 The state lives in the default cache: Redis when REDIS_URL is set, which every worker shares.
 With the local-memory cache each process has its own, which is only right for one process
 (`make run`); production with several workers sets REDIS_URL.
+
+A page is stored under its URL together with the version it was built for, and read in the
+same round trip as the state (one MGET), so a hit costs one cache call; an entry whose version
+is not the current one is a miss.
 """
 
 import functools
@@ -17,7 +21,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.decorators import method_decorator
 
 STATE_KEY = "newsroom:content-state"
@@ -38,7 +42,10 @@ def _fresh_state() -> dict:
 
 def content_version() -> str:
     """The current content version; moves on when a scheduled story's time has come."""
-    state = cache.get(STATE_KEY)
+    return _current_version(cache.get(STATE_KEY))
+
+
+def _current_version(state: dict | None) -> str:
     if state is None or (
         state["valid_until"] is not None and state["valid_until"] <= timezone.now()
     ):
@@ -76,20 +83,27 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False):
                     patch_cache_control(response, private=True)
                 return response
             key = _key(request, vary_on_accept)
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
+            found = cache.get_many([STATE_KEY, key])
+            version = _current_version(found.get(STATE_KEY))
+            entry = found.get(key)
+            if entry is not None and entry[0] == version:
+                return entry[1]
             response = view_func(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies:
                 if not response.has_header("Cache-Control"):  # the API sets its own
                     patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
                 patch_vary_headers(response, ["Cookie"] + (["Accept"] if vary_on_accept else []))
+
+                def store(r):
+                    # Hashed once here, not by ConditionalGetMiddleware on every hit.
+                    if not r.streaming and not r.has_header("ETag"):
+                        set_response_etag(r)
+                    cache.set(key, (version, r), settings.PAGE_CACHE_SECONDS)
+
                 if hasattr(response, "render") and callable(response.render):
-                    response.add_post_render_callback(
-                        lambda r: cache.set(key, r, settings.PAGE_CACHE_SECONDS)
-                    )
+                    response.add_post_render_callback(store)
                 else:
-                    cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                    store(response)
             return response
 
         return wrapped
@@ -98,7 +112,7 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False):
 
 
 def _key(request, vary_on_accept: bool) -> str:
-    parts = [PAGE_PREFIX, content_version(), request.method, request.get_full_path()]
+    parts = [PAGE_PREFIX, request.method, request.get_full_path()]
     if vary_on_accept:
         parts.append(request.META.get("HTTP_ACCEPT", ""))
     return ":".join(parts)

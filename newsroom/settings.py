@@ -158,7 +158,7 @@ LOGOUT_REDIRECT_URL = "stories:home"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache_backends.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }

@@ -222,3 +222,55 @@ def test_api_token_clients_are_never_served_the_anonymous_copy(client, story, st
     body = api(client, "/api/v1/stories/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert draft.headline in body.content.decode()
     assert draft.headline not in api(client, "/api/v1/stories/").content.decode()
+
+
+# The production backend: Redis, shared by every worker. -----------------------------------
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache on a real Redis (database 15), as in production; skipped without one."""
+    import redis
+    from django.core.cache import caches
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {"BACKEND": "newsroom.cache_backends.RedisCache", "LOCATION": url}
+    }
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_redis_hit_is_one_round_trip_and_an_edit_still_invalidates(
+    client, story, redis_cache, committed
+):
+    from redis import Redis
+
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200 and first.has_header("ETag")
+    with mock.patch.object(
+        Redis, "execute_command", autospec=True, side_effect=Redis.execute_command
+    ) as sent:
+        assert "Cached headline" in page(client, url)
+    # The version and the page come back together in one MGET.
+    assert [call.args[1] for call in sent.call_args_list] == ["MGET"]
+    # The ETag was computed when the page was stored, not on every hit.
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    with committed():
+        story.headline = "Renamed after caching"
+        story.save()
+    assert "Renamed after caching" in page(client, url)
+
+
+def test_redis_backend_reuses_one_client_per_pool(redis_cache):
+    backend = redis_cache._cache
+    assert backend.get_client() is backend.get_client()
+    redis_cache.set("k", "v")
+    assert redis_cache.get_many(["k", "missing"]) == {"k": "v"}
