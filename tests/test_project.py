@@ -75,20 +75,35 @@ def test_settings_store_utc_and_log_request_errors_to_stderr(settings):
 
 def test_compose_file_runs_postgres_and_the_app():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    db, web = compose["services"]["db"], compose["services"]["web"]
+    services = compose["services"]
+    db, web, migrate, lb = (services[name] for name in ("db", "web", "migrate", "lb"))
     assert db["image"].startswith("postgres:16")
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     volume = db["volumes"][0].split(":")[0]
     assert volume in compose["volumes"]
-    assert web["build"] == "."
+    assert web["build"] == "." and migrate["build"] == "."
+    # Migrations run once, before any replica starts; replicas never migrate themselves.
+    assert "migrate" in migrate["command"]
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "migrate" not in " ".join(web["command"])
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
-    assert any(port.endswith(":8000") for port in web["ports"])
     assert web["environment"]["DATABASE_URL"].startswith("postgres://")
-    redis = compose["services"]["redis"]
+    redis = services["redis"]
     assert redis["image"].startswith("redis:") and "ping" in redis["healthcheck"]["test"]
     assert web["depends_on"]["redis"]["condition"] == "service_healthy"
     assert web["environment"]["REDIS_URL"].startswith("redis://redis:")
-    assert int(web["environment"]["WEB_CONCURRENCY"]) > 1  # several workers share the cache
+    # Two app containers with several workers each, behind one load balancer.
+    assert web["deploy"]["replicas"] >= 2
+    assert int(web["environment"]["WEB_CONCURRENCY"]) > 1
+    assert "/ping/" in " ".join(web["healthcheck"]["test"])
+    assert "ports" not in web  # reached through the load balancer only
+    assert any(port.endswith(":80") and "8000" in port for port in lb["ports"])
+    assert lb["depends_on"]["web"]["condition"] == "service_healthy"
+    conf_host, conf_target = lb["volumes"][0].split(":")[:2]
+    nginx = (ROOT / conf_host).read_text()
+    assert "server web:8000" in nginx and "proxy_pass http://newsroom" in nginx
+    assert "X-Forwarded-For" in nginx
     env_file = ROOT / web["env_file"]
     keys = {line.split("=", 1)[0] for line in env_file.read_text().splitlines() if "=" in line}
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"} <= keys
