@@ -79,16 +79,17 @@ def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
     # Only the newest matches are ranked: PostgreSQL walks the Brief's index from the top and
     # stops after SEARCH_CANDIDATES matches for a common word, or reads the few matches of a
     # rare word from the GIN index on the document and sorts them. Either way a bounded number
-    # of documents is ranked, however many stories mention the word.
-    candidates = (
+    # of documents is ranked, however many stories mention the word. The ids are read once
+    # here, so the paginator's count and the page do not each search again.
+    candidate_ids = list(
         Story.objects.published()
         .filter(search_document=query)
         .order_by(*newest_update_first())
-        .values("pk")[:SEARCH_CANDIDATES]
+        .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
     )
     return (
         story_cards()
-        .filter(pk__in=candidates)
+        .filter(pk__in=candidate_ids)
         .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", *newest_update_first())
     )
