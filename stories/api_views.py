@@ -439,8 +439,10 @@ class SyncQuerySerializer(serializers.Serializer):
         min_value=1,
         max_value=100,
         default=50,
-        help_text="At most this many objects per response (default 50); `has_more` says "
-        "when to call again at once with the new token.",
+        help_text="Page size (default 50). A first sync sends at most this many objects of "
+        "each kind per response; a later sync at most this many changed objects (plus the "
+        "people, organizations and sources of the stories it sends). `has_more` says when "
+        "to call again at once with the new token.",
     )
 
 
@@ -455,15 +457,35 @@ class TombstoneSerializer(serializers.Serializer):
 class SyncSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Pass as `since` on your next sync.")
     full = serializers.BooleanField(
-        help_text="True for the first sync and its follow-up pages: together they hold "
-        "everything published, so drop any local copy they do not include."
+        help_text="True for the first sync and all its follow-up pages: together they hold "
+        "everything published, so once `has_more` is false drop any local copy they did not "
+        "include."
     )
-    has_more = serializers.BooleanField(help_text="Call again now with `token` for the rest.")
-    stories = StorySerializer(many=True, help_text="Whole stories to store or replace.")
-    categories = CategorySerializer(many=True)
-    people = PersonDetailSerializer(many=True)
-    organizations = OrganizationDetailSerializer(many=True)
-    sources = SourceSerializer(many=True)
+    has_more = serializers.BooleanField(
+        help_text="Call again now with `token` for the rest. In a first sync, true until the "
+        "last page of sources."
+    )
+    stories = StorySerializer(
+        many=True,
+        help_text="Whole stories to store or replace, by id. A first sync sends every "
+        "published story before any category, person, organization or source.",
+    )
+    categories = CategorySerializer(
+        many=True, help_text="Categories to store or replace, by id (every category is public)."
+    )
+    people = PersonDetailSerializer(
+        many=True,
+        help_text="People to store or replace, by id: only those a published story involves.",
+    )
+    organizations = OrganizationDetailSerializer(
+        many=True,
+        help_text="Organizations to store or replace, by id: only those a published story "
+        "involves.",
+    )
+    sources = SourceSerializer(
+        many=True,
+        help_text="Sources to store or replace, by id: only those a published story lists.",
+    )
     deleted = TombstoneSerializer(
         many=True,
         help_text="Objects that were deleted, unpublished or never public: remove them.",
@@ -478,12 +500,16 @@ class SyncView(APIView):
 
     @extend_schema(
         summary="Sync for offline reading",
-        description="Call without `since` the first time: the response (with its follow-up "
-        "pages while `has_more` is true) holds every published story in full, and every "
-        "category, person, organization and source. Keep the returned `token`; next time "
-        "pass it as `since` to get only what was created or changed since, as whole "
-        "objects, and `deleted` tombstones (type and id) for what was deleted or "
-        "unpublished. Tokens never expire; a damaged one answers 400, and the app should "
+        description="Call without `since` the first time, then again with each returned "
+        "`token` as `since` while `has_more` is true. Together these pages (`full: true`) "
+        "hold every published story in full, then every category, person, organization and "
+        "source readers may see, kind after kind, each in id order: at most `limit` objects "
+        "of each kind per page, and a page moves on to the next kind only once it holds the "
+        "last of the current one. Keep the last `token`; next time pass it as `since` to get "
+        "only what was created or changed since the first page was read (so whatever changed "
+        "while you paged comes too), as whole objects, and `deleted` tombstones (type and "
+        "id) for what was deleted or unpublished, again in pages while `has_more` is true. "
+        "Tokens never expire; a damaged one answers 400 naming `since`, and the app should "
         "then sync again from scratch.",
         parameters=[SyncQuerySerializer],
         responses={200: SyncSerializer},

@@ -285,22 +285,27 @@ class SyncBatch:
     has_more: bool
 
 
-def public_records(kind: str):
-    """The categories, people, organizations or sources readers may see.
+def public_records(kind: str, *, after: int | None = None):
+    """The categories, people, organizations or sources readers may see (with ids past `after`).
 
     Every category; a person, organization or source only once a published story involves or
     lists them, as on the reader site: someone known only from drafts stays private. The
-    test is an EXISTS on the link table, so a page in id order walks the primary key.
+    test is an EXISTS on the link table; `after` bounds both sides, so that a page in id order
+    walks both indexes from there, not from the start (a merge join otherwise reads every
+    link below the cursor).
     """
+    since = {} if after is None else {"pk__gt": after}
     if kind == Kind.CATEGORY:
-        return Category.objects.all()
+        return Category.objects.filter(**since)
     model, through, field = {
         Kind.PERSON: (Person, StoryPerson, "person"),
         Kind.ORGANIZATION: (Organization, StoryOrganization, "organization"),
         Kind.SOURCE: (Source, StorySource, "source"),
     }[kind]
     links = through.objects.filter(story__in=Story.objects.published(), **{field: OuterRef("pk")})
-    return model.objects.filter(Exists(links))
+    if after is not None:
+        links = links.filter(**{f"{field}__gt": after})
+    return model.objects.filter(Exists(links), **since)
 
 
 def latest_change_id() -> int:
@@ -360,7 +365,7 @@ def _snapshot_batch(
         else:
             # One query: the page of public ids (a walk of the primary key, with LIMIT)
             # inside the caller's annotated queryset, which then reads only those rows.
-            page = public_records(phase).filter(pk__gt=after).order_by("pk").values("pk")
+            page = public_records(phase, after=after).order_by("pk").values("pk")
             rows = list(records[phase].filter(pk__in=page[: limit + 1]).order_by("pk"))
             sent[phase] = rows[:limit]
             last = sent[phase][-1].pk if sent[phase] else after
@@ -445,9 +450,12 @@ def _incremental_batch(
     visible_stories = set(
         Story.objects.published().filter(pk__in=changed[Kind.STORY]).values_list("pk", flat=True)
     )
+    # The ids twice: as a list, so the planner reads only those rows (with the subquery
+    # alone it aggregates the whole table), and through `public_records`.
     sent = {
         kind: list(
             records[kind]
+            .filter(pk__in=changed[kind])
             .filter(pk__in=public_records(kind).filter(pk__in=changed[kind]).values("pk"))
             .order_by("pk")
         )
