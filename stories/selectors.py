@@ -1,7 +1,7 @@
 """Named reads shared by the story pages and the API; they own the prefetching."""
 
+from django.db import connections
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -12,20 +12,23 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.http import Http404
+from django.utils import timezone
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import (
     Category,
+    HistoricalContext,
     HistoricalVoice,
     KeyIndicator,
     Scenario,
     Story,
+    StoryQuerySet,
     StorySource,
+    UpdateNote,
 )
 from timelines.models import TimelineEvent
 
@@ -44,26 +47,19 @@ def story_list(*, include_unpublished: bool = False) -> QuerySet[Story]:
 
 
 def story_detail_queryset(*, include_unpublished: bool = False) -> QuerySet[Story]:
-    """Stories with every section the story page shows, each section in one query."""
+    """Stories with every section the story page shows, each section in one query.
+
+    The sections are read by `load_sections` once the stories are (not by prefetch_related,
+    whose query building cost more than the page's SQL). The latest-update line's note comes
+    from the story's own query; its event is the first of the loaded timeline.
+    """
     stories = Story.objects.all() if include_unpublished else Story.objects.published()
-    # The latest-update line (newest event or update note) comes from subqueries in the story's
-    # own query, so reading it costs nothing however many events and notes there are.
-    return (
-        stories.select_related("category")
-        .with_latest_update()
-        .prefetch_related(
-            "indicators",
-            Prefetch("story_people", queryset=StoryPerson.objects.select_related("person")),
-            Prefetch(
-                "story_organizations",
-                queryset=StoryOrganization.objects.select_related("organization"),
-            ),
-            "events",
-            "scenarios",
-            "historical_contexts",
-            Prefetch("story_sources", queryset=StorySource.objects.select_related("source")),
-        )
+    newest_note = UpdateNote.objects.filter(story=OuterRef("pk")).order_by("-created_at", "-pk")
+    stories = stories.select_related("category").annotate(
+        latest_note_text=Subquery(newest_note.values("text")[:1]),
+        latest_note_at=Subquery(newest_note.values("created_at")[:1]),
     )
+    return _WithSectionsQuerySet(model=Story, query=stories.query, using=stories._db)
 
 
 def story_detail(*, slug: str, include_unpublished: bool = False) -> Story:
@@ -80,6 +76,137 @@ def story_detail(*, slug: str, include_unpublished: bool = False) -> Story:
     return story
 
 
+def _converters(fields, connection) -> list:
+    """What the ORM would apply to each column of `fields` read by hand (SQLite's dates...)."""
+    found = []
+    for i, field in enumerate(fields):
+        col = field.get_col(field.model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if converters:
+            found.append((i, converters, col))
+    return found
+
+
+def _convert(row, converters, connection):
+    if not converters:
+        return row
+    row = list(row)
+    for i, found, col in converters:
+        for converter in found:
+            row[i] = converter(row[i], col, connection)
+    return row
+
+
+class _Section:
+    """One section of a story as `load_sections` reads it: a model with a `story` foreign key,
+    optionally with one foreign key read in the same row (as select_related would)."""
+
+    def __init__(self, model, joined: str | None = None):
+        self.model = model
+        self.cache_name = Story._meta.get_field(
+            model._meta.get_field("story").remote_field.related_name
+        ).cache_name
+        self.story_field = model._meta.get_field("story")
+        self.joined = model._meta.get_field(joined) if joined else None
+        self.fields = list(model._meta.concrete_fields)
+        self.joined_fields = list(self.joined.related_model._meta.concrete_fields) if joined else []
+        self._sql: dict[str, tuple[str, list]] = {}
+
+    def compiled(self, connection) -> tuple[str, list]:
+        """SELECT ... WHERE story_id IN ({}) in its model's order, and the column converters."""
+        if connection.alias not in self._sql:
+            quote = connection.ops.quote_name
+            table = quote(self.model._meta.db_table)
+            columns = [f"{table}.{quote(f.column)}" for f in self.fields]
+            join = ""
+            if self.joined is not None:
+                other = quote(self.joined.related_model._meta.db_table)
+                columns += [f"{other}.{quote(f.column)}" for f in self.joined_fields]
+                target = quote(self.joined.target_field.column)
+                join = (
+                    f" INNER JOIN {other} ON {other}.{target} = {table}.{quote(self.joined.column)}"
+                )
+            order = []
+            for name in self.model._meta.ordering:
+                field = name.lstrip("-")
+                field = self.model._meta.pk if field == "pk" else self.model._meta.get_field(field)
+                order.append(f"{table}.{quote(field.column)}{' DESC' if name[0] == '-' else ''}")
+            sql = (
+                f"SELECT {', '.join(columns)} FROM {table}{join} "
+                f"WHERE {table}.{quote(self.story_field.column)} IN ({{}}) "
+                f"ORDER BY {', '.join(order)}"
+            )
+            converters = _converters([*self.fields, *self.joined_fields], connection)
+            self._sql[connection.alias] = (sql, converters)
+        return self._sql[connection.alias]
+
+
+_SECTIONS = [
+    _Section(KeyIndicator),
+    _Section(StoryPerson, "person"),
+    _Section(StoryOrganization, "organization"),
+    _Section(TimelineEvent),
+    _Section(Scenario),
+    _Section(HistoricalContext),
+    _Section(StorySource, "source"),
+]
+
+
+def load_sections(stories, *, using: str = "default") -> None:
+    """Read every section of `stories` (one query per section) into the caches that
+    `story.events.all()` and the like read, as prefetch_related would, and set the
+    latest-update line's event from the newest timeline event."""
+    stories = [story for story in stories if not hasattr(story, "_sections_loaded")]
+    if not stories:
+        return
+    connection = connections[using]
+    by_pk = {story.pk: story for story in stories}
+    for story in stories:
+        if not hasattr(story, "_prefetched_objects_cache"):
+            story._prefetched_objects_cache = {}
+    placeholders = ", ".join(["%s"] * len(by_pk))
+    with connection.cursor() as cursor:
+        for section in _SECTIONS:
+            sql, converters = section.compiled(connection)
+            cursor.execute(sql.format(placeholders), list(by_pk))
+            rows = cursor.fetchall()
+            items: dict[int, list] = {pk: [] for pk in by_pk}
+            width = len(section.fields)
+            for row in rows:
+                row = _convert(row, converters, connection)
+                item = section.model.from_db(using, None, row[:width])
+                story = by_pk[getattr(item, section.story_field.attname)]
+                section.story_field.set_cached_value(item, story)
+                if section.joined is not None:
+                    joined = section.joined.related_model.from_db(using, None, row[width:])
+                    section.joined.set_cached_value(item, joined)
+                items[story.pk].append(item)
+            for pk, story in by_pk.items():
+                # The related manager's own queryset, already evaluated: `.all()`, `len()`,
+                # `.first()` read it; anything that filters it queries again, as after a prefetch.
+                cached = getattr(story, section.cache_name).get_queryset()
+                cached._result_cache = items[pk]
+                cached._prefetch_done = True
+                story._prefetched_objects_cache[section.cache_name] = cached
+    for story in stories:
+        story._sections_loaded = True
+        newest = next(iter(story.events.all()), None)
+        story.latest_event_title = newest.title if newest else None
+        story.latest_event_date = newest.date if newest else None
+        story.latest_event_precision = newest.precision if newest else None
+        story.latest_event_label = newest.date_label if newest else None
+
+
+class _WithSectionsQuerySet(StoryQuerySet):
+    """Stories that arrive with their sections loaded (`load_sections`)."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and self._iterable_class is ModelIterable:
+            load_sections(self._result_cache, using=self.db)
+
+
 def attach_citations(story: Story) -> None:
     """Give each event, indicator and scenario a `citations` list of (number, source) pairs.
 
@@ -90,7 +217,7 @@ def attach_citations(story: Story) -> None:
 
 
 def attach_citations_many(stories) -> None:
-    """`attach_citations` for several stories (sections prefetched) in the same single query."""
+    """`attach_citations` for several stories (sections loaded) in the same single query."""
     stories = list(stories)
     if not stories:
         return
@@ -100,25 +227,11 @@ def attach_citations_many(stories) -> None:
         }
         for story in stories
     }
-
-    def cited(through, owner_field):
-        return (
-            through.objects.filter(**{f"{owner_field}__story_id__in": list(numbered)})
-            .order_by()
-            .annotate(
-                section=Value(owner_field),
-                story=F(f"{owner_field}__story_id"),
-                owner=F(f"{owner_field}_id"),
-                cited=F("source_id"),
-            )
-            .values_list("section", "story", "owner", "cited")
-        )
-
-    rows = cited(TimelineEvent.sources.through, "timelineevent").union(
-        cited(KeyIndicator.sources.through, "keyindicator"),
-        cited(Scenario.sources.through, "scenario"),
-        all=True,
-    )
+    connection = connections[stories[0]._state.db or "default"]
+    sql = _citations_sql(connection).format(", ".join(["%s"] * len(numbered)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(numbered) * len(_CITING))
+        rows = cursor.fetchall()
     by_owner: dict[tuple[str, int], list] = {}
     for section, story_id, owner, source_id in rows:
         if source_id in numbered[story_id]:
@@ -131,6 +244,35 @@ def attach_citations_many(stories) -> None:
         ):
             for item in items:
                 item.citations = sorted(by_owner.get((section, item.pk), []), key=lambda c: c[0])
+
+
+# The sections whose items cite sources, by the name of their owner column in the M2M table.
+_CITING = {"timelineevent": TimelineEvent, "keyindicator": KeyIndicator, "scenario": Scenario}
+_CITATIONS_SQL: dict[str, str] = {}
+
+
+def _citations_sql(connection) -> str:
+    """One UNION ALL over the three citation tables: (section, story id, owner id, source id)
+    for the stories in `IN ({})`. Written once per connection: building it through the ORM
+    cost more than running it."""
+    if connection.alias not in _CITATIONS_SQL:
+        quote = connection.ops.quote_name
+        parts = []
+        for section, model in _CITING.items():
+            through = model.sources.through._meta
+            owner_table = quote(model._meta.db_table)
+            table = quote(through.db_table)
+            owner = quote(through.get_field(section).column)
+            cited = quote(through.get_field("source").column)
+            story = quote(model._meta.get_field("story").column)
+            parts.append(
+                f"SELECT '{section}', {owner_table}.{story}, {table}.{owner}, {table}.{cited} "
+                f"FROM {table} INNER JOIN {owner_table} "
+                f"ON {owner_table}.{quote(model._meta.pk.column)} = {table}.{owner} "
+                f"WHERE {owner_table}.{story} IN ({{0}})"
+            )
+        _CITATIONS_SQL[connection.alias] = " UNION ALL ".join(parts)
+    return _CITATIONS_SQL[connection.alias]
 
 
 # Reader pages. Each function below costs a fixed number of queries however large the stories.
@@ -174,58 +316,131 @@ def story_cards(*, category: Category | None = None) -> QuerySet[Story]:
 def story_related(*, story: Story, limit: int = 4) -> list[Story]:
     """Published stories sharing people, organizations or the category with `story`, best first.
 
-    Shared people and organizations outweigh a shared category. Reads the ids from the
-    story's prefetched sections, so it costs one query.
+    Shared people and organizations outweigh a shared category: relatedness is 3 per shared
+    person, 2 per shared organization and 1 for the category, then newest update first (as
+    `newest_update_first`). Reads the ids from the story's loaded sections; one query.
+
+    The candidates are the stories sharing someone, plus the category's `limit + 1` newest:
+    one related by its category alone can only be listed if it is among those (the + 1 is
+    `story` itself). So the query reads a few index ranges, never the whole category.
     """
     person_ids = [row.person_id for row in story.story_people.all()]
     organization_ids = [row.organization_id for row in story.story_organizations.all()]
-
-    def shared(model, field, ids):
-        if not ids:
-            return Value(0)
-        return Coalesce(
-            Subquery(
-                model.objects.filter(story=OuterRef("pk"), **{f"{field}__in": ids})
-                .order_by()
-                .values("story")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            0,
-        )
-
-    # One UNION of candidate ids, each part using its own index: an OR of the category with
-    # `IN (subquery)` made PostgreSQL check every story at 100k.
-    parts = [
-        StoryPerson.objects.filter(person_id__in=person_ids).order_by().values("story_id"),
-        StoryOrganization.objects.filter(organization_id__in=organization_ids)
-        .order_by()
-        .values("story_id"),
-    ]
-    candidates = (
-        Story.objects.filter(category_id=story.category_id).order_by().values("pk").union(*parts)
+    connection = connections[story._state.db or "default"]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    shared, params = [], [story.category_id]
+    for table, column, ids, weight in (
+        ("people_storyperson", "person_id", person_ids, 3),
+        ("people_storyorganization", "organization_id", organization_ids, 2),
+    ):
+        if ids:
+            placeholders = ", ".join(["%s"] * len(ids))
+            shared.append(
+                f"SELECT story_id, {weight} AS weight FROM {table} WHERE {column} IN ({placeholders})"
+            )
+            params += ids
+    sql = _RELATED_SQL.format(
+        shared="".join(f"{part} UNION ALL " for part in shared),
+        story_columns=", ".join(f"s.{f.column}" for f in _RELATED_STORY_FIELDS),
+        category_columns=", ".join(f"c.{f.column}" for f in _RELATED_CATEGORY_FIELDS),
+        newest=_RELATED_NEWEST_SQL.format(not_="NOT "),
+        newest_undated=_RELATED_NEWEST_SQL.format(not_=""),
     )
-    return list(
-        Story.objects.published()
-        .filter(pk__in=candidates)
-        .exclude(pk=story.pk)
-        .select_related("category")
-        .with_latest_update()
-        .annotate(
-            shared_people=shared(StoryPerson, "person_id", person_ids),
-            shared_organizations=shared(StoryOrganization, "organization_id", organization_ids),
-            same_category=Case(
-                When(category_id=story.category_id, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .annotate(
-            relatedness=F("shared_people") * 3 + F("shared_organizations") * 2 + F("same_category")
-        )
-        .order_by("-relatedness", *newest_update_first())[:limit]
+    params += [now, story.category_id, limit + 1] * 2 + [now, story.pk, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters(
+        [*_RELATED_STORY_FIELDS, *_RELATED_CATEGORY_FIELDS, *_RELATED_LATEST_FIELDS], connection
     )
+    names = [f.attname for f in _RELATED_STORY_FIELDS]
+    n_story, n_category = len(_RELATED_STORY_FIELDS), len(_RELATED_CATEGORY_FIELDS)
+    category_field = Story._meta.get_field("category")
+    related = []
+    for row in rows:
+        row = _convert(row, converters, connection)
+        card = Story.from_db(connection.alias, names, row[:n_story])
+        category_field.set_cached_value(
+            card, Category.from_db(connection.alias, None, row[n_story : n_story + n_category])
+        )
+        (
+            card.latest_event_title,
+            card.latest_event_date,
+            card.latest_event_precision,
+            card.latest_event_label,
+            card.latest_note_text,
+            card.latest_note_at,
+        ) = row[n_story + n_category :]
+        related.append(card)
+    return related
+
+
+# What a related story's card shows (the rest of the story is deferred), and the columns of
+# its latest-update line, in the order of _RELATED_SQL.
+_RELATED_STORY_FIELDS = [
+    Story._meta.get_field(name)
+    for name in (
+        "id",
+        "headline",
+        "slug",
+        "category",
+        "dek",
+        "status",
+        "published_at",
+        "deleted_at",
+        "updated_at",
+        "latest_update_on",
+    )
+]
+_RELATED_CATEGORY_FIELDS = list(Category._meta.concrete_fields)
+_RELATED_LATEST_FIELDS = [
+    *(TimelineEvent._meta.get_field(name) for name in ("title", "date", "precision", "date_label")),
+    *(UpdateNote._meta.get_field(name) for name in ("text", "created_at")),
+]
+
+# The category's newest stories, dated then undated: each half follows story_newest_update_idx
+# (DESC puts nulls first there), where one ORDER BY ... NULLS LAST would sort the category.
+_RELATED_NEWEST_SQL = """
+SELECT id FROM stories_story
+WHERE status = 'published' AND published_at <= %s AND deleted_at IS NULL AND category_id = %s
+    AND latest_update_on IS {not_}NULL
+ORDER BY latest_update_on DESC, updated_at DESC, id DESC
+LIMIT %s"""
+
+# {shared}: "SELECT story_id, weight FROM ... UNION ALL " per kind of shared involvement.
+# Parameters: category, the shared ids, (now, category, limit + 1) twice, now, story, limit.
+_RELATED_SQL = """
+SELECT {story_columns}, {category_columns},
+    (SELECT e.title FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT e.date FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT e.precision FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT e.date_label FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT n.text FROM stories_updatenote n WHERE n.story_id = s.id
+        ORDER BY n.created_at DESC, n.id DESC LIMIT 1),
+    (SELECT n.created_at FROM stories_updatenote n WHERE n.story_id = s.id
+        ORDER BY n.created_at DESC, n.id DESC LIMIT 1)
+FROM (
+    SELECT s.id, best.weight + CASE WHEN s.category_id = %s THEN 1 ELSE 0 END AS relatedness
+    FROM (
+        SELECT story_id, SUM(weight) AS weight FROM (
+            {shared}SELECT id AS story_id, 0 AS weight FROM ({newest}) newest
+            UNION ALL SELECT id AS story_id, 0 AS weight FROM ({newest_undated}) newest_undated
+        ) candidate GROUP BY story_id
+    ) best
+    INNER JOIN stories_story s ON s.id = best.story_id
+    WHERE s.status = 'published' AND s.published_at <= %s AND s.deleted_at IS NULL
+        AND s.id <> %s
+    ORDER BY relatedness DESC, s.latest_update_on DESC NULLS LAST, s.updated_at DESC, s.id DESC
+    LIMIT %s
+) top
+INNER JOIN stories_story s ON s.id = top.id
+INNER JOIN stories_category c ON c.id = s.category_id
+ORDER BY top.relatedness DESC, s.latest_update_on DESC NULLS LAST, s.updated_at DESC, s.id DESC
+"""
 
 
 def story_list_involving(

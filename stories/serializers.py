@@ -404,8 +404,22 @@ class StorySerializer(SparseFieldsSerializerMixin, _StoryBase):
 
     @extend_schema_field(NumberedSourceSerializer(many=True))
     def get_sources(self, story):
-        rows = list(enumerate(story.story_sources.all(), start=1))
-        return NumberedSourceSerializer(rows, many=True).data
+        # NumberedSourceSerializer's shape, built directly (this runs on every story read).
+        return [
+            {
+                "number": number,
+                "id": source.id,
+                "title": source.title,
+                "publisher": source.publisher,
+                "authors": source.authors,
+                "url": source.url,
+                "published_on": source.published_on.isoformat() if source.published_on else None,
+                "excerpt": source.excerpt,
+            }
+            for number, source in (
+                (number, row.source) for number, row in enumerate(story.story_sources.all(), 1)
+            )
+        ]
 
     @extend_schema_field(ExportLinksSerializer(allow_null=True))
     def get_exports(self, story):

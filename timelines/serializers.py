@@ -48,7 +48,18 @@ class CitingMixin(serializers.Serializer):
 
     @extend_schema_field(CitationSerializer(many=True))
     def get_citations(self, item):
-        return CitationSerializer(getattr(item, "citations", []), many=True).data
+        # CitationSerializer's shape, built directly: a serializer per item (every event of a
+        # story) cost more than the rest of the story's API response.
+        return [
+            {
+                "number": number,
+                "source_id": source.id,
+                "title": source.title,
+                "publisher": source.publisher,
+                "url": source.url,
+            }
+            for number, source in getattr(item, "citations", [])
+        ]
 
 
 class StoryEventSerializer(CitingMixin, serializers.ModelSerializer):

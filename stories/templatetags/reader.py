@@ -9,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from timelines.dates import Precision, format_partial_date
@@ -184,3 +184,31 @@ def iso_datetime(value: datetime.datetime | None) -> str:
 def get_item(mapping, key):
     """`mapping[key]`, or "" when absent: {{ news|get_item:event.pk }}."""
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def citations(item) -> str:
+    """An item's citation marks, linking to its numbered sources (as includes/citations.html).
+
+    A tag rather than an include: the story page shows one per event, indicator and scenario,
+    and an include costs a template render each time.
+    """
+    cited = getattr(item, "citations", None)
+    if not cited:
+        return mark_safe("\n")  # noqa: S308 - constant
+    marks = "".join(
+        f' <a class="cite" href="#source-{number}" title="{publisher}: {title}" '
+        f'aria-label="Source {number}: {publisher}">{number}</a>'
+        for number, publisher, title in (
+            (
+                int(number),
+                conditional_escape(source.publisher),
+                conditional_escape(source.title),
+            )
+            for number, source in cited
+        )
+    )
+    label = "Source" if len(cited) == 1 else "Sources"
+    return mark_safe(  # noqa: S308 - every value above is escaped or an int
+        f'<p class="cites"><span class="cites-label">{label}</span>{marks}</p>\n'
+    )
