@@ -586,11 +586,23 @@ def people_queryset(model, *, detail: bool, public_only: bool = True):
     if not detail:
         return queryset
     through = StoryPerson if model is Person else StoryOrganization
+    owner = "person" if model is Person else "organization"
     return queryset.prefetch_related(
         Prefetch(
             "story_roles",
             queryset=through.objects.filter(story__in=Story.objects.published())
             .select_related("story")
+            # A role shows four of the story's fields; its text columns are large, and an
+            # organization can be in thousands of stories.
+            .only(
+                owner,
+                "role",
+                "status",
+                "position",
+                "story__slug",
+                "story__headline",
+                "story__updated_at",
+            )
             .order_by("-story__updated_at", "-story__pk"),
             to_attr="published_roles",
         )
