@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Story
@@ -87,9 +88,12 @@ def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
         .order_by(*newest_update_first())
         .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
     )
+    if not candidate_ids:
+        return story_cards().none()
     return (
         story_cards()
-        .filter(pk__in=candidate_ids)
+        # One array parameter rather than 200 placeholders for the driver to fill in, twice.
+        .filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (candidate_ids,)))
         .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", *newest_update_first())
     )
