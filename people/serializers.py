@@ -69,6 +69,21 @@ class PersonRefSerializer(_Links, serializers.ModelSerializer):
         model = Person
         fields = ["id", "slug", "name", "title", "initials", "photo", "url", "api_url"]
 
+    def to_representation(self, person):
+        if type(self) is not PersonRefSerializer:
+            return super().to_representation(person)
+        # The fields above, read directly (same values and order): every story shows its people.
+        return {
+            "id": person.id,
+            "slug": person.slug,
+            "name": person.name,
+            "title": person.title,
+            "initials": person.initials,
+            "photo": self.get_photo(person),
+            "url": self.get_url(person),
+            "api_url": self.get_api_url(person),
+        }
+
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_photo(self, person):
         return image_data(
@@ -137,6 +152,22 @@ class OrganizationRefSerializer(_Links, serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "slug", "name", "kind", "description", "initials", "logo", "url", "api_url"]
+
+    def to_representation(self, organization):
+        if type(self) is not OrganizationRefSerializer:
+            return super().to_representation(organization)
+        # The fields above, read directly (same values and order), as for people.
+        return {
+            "id": organization.id,
+            "slug": organization.slug,
+            "name": organization.name,
+            "kind": organization.kind,
+            "description": organization.description,
+            "initials": organization.initials,
+            "logo": self.get_logo(organization),
+            "url": self.get_url(organization),
+            "api_url": self.get_api_url(organization),
+        }
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_logo(self, organization):

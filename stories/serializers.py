@@ -30,7 +30,12 @@ from stories.models import (
     UpdateNote,
 )
 from timelines.dates import Precision
-from timelines.serializers import CitingMixin, StoryEventSerializer, StoryRefSerializer
+from timelines.serializers import (
+    CitingMixin,
+    StoryEventSerializer,
+    StoryRefSerializer,
+    iso_or_none,
+)
 
 CARD_INDICATORS = selectors.CARD_INDICATORS  # as many key indicators as the Daily Brief's cards
 
@@ -48,6 +53,12 @@ class CategoryRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "slug", "name"]
+
+    def to_representation(self, category):
+        if type(self) is not CategoryRefSerializer:
+            return super().to_representation(category)
+        # Read directly (same values and order): it is on every story and card.
+        return {"id": category.id, "slug": category.slug, "name": category.name}
 
 
 class CategorySerializer(SparseFieldsSerializerMixin, serializers.ModelSerializer):
@@ -193,6 +204,20 @@ class IndicatorSerializer(CitingMixin, serializers.ModelSerializer):
         model = KeyIndicator
         fields = ["id", "position", "value", "label", "explanation", "cites", "citations"]
 
+    def to_representation(self, indicator):
+        if type(self) is not IndicatorSerializer:
+            return super().to_representation(indicator)
+        # The fields above, read directly (same values and order), as for timeline events.
+        return {
+            "id": indicator.id,
+            "position": indicator.position,
+            "value": indicator.value,
+            "label": indicator.label,
+            "explanation": indicator.explanation,
+            "cites": self.get_cites(indicator),
+            "citations": self.get_citations(indicator),
+        }
+
 
 class StoryPersonSerializer(serializers.ModelSerializer):
     """A person involved in the story, with their role and status in it."""
@@ -203,6 +228,17 @@ class StoryPersonSerializer(serializers.ModelSerializer):
         model = StoryPerson
         fields = ["person", "role", "status", "position"]
 
+    def to_representation(self, row):
+        if type(self) is not StoryPersonSerializer:
+            return super().to_representation(row)
+        # The fields above, read directly (same values and order), as for timeline events.
+        return {
+            "person": PersonRefSerializer(context=self.context).to_representation(row.person),
+            "role": row.role,
+            "status": row.status,
+            "position": row.position,
+        }
+
 
 class StoryOrganizationSerializer(serializers.ModelSerializer):
     """An organization involved in the story, with its role and status in it."""
@@ -212,6 +248,18 @@ class StoryOrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = StoryOrganization
         fields = ["organization", "role", "status", "position"]
+
+    def to_representation(self, row):
+        if type(self) is not StoryOrganizationSerializer:
+            return super().to_representation(row)
+        # The fields above, read directly (same values and order), as for timeline events.
+        organization = OrganizationRefSerializer(context=self.context)
+        return {
+            "organization": organization.to_representation(row.organization),
+            "role": row.role,
+            "status": row.status,
+            "position": row.position,
+        }
 
 
 class ScenarioSerializer(CitingMixin, serializers.ModelSerializer):
@@ -231,6 +279,21 @@ class ScenarioSerializer(CitingMixin, serializers.ModelSerializer):
             "cites",
             "citations",
         ]
+
+    def to_representation(self, scenario):
+        if type(self) is not ScenarioSerializer:
+            return super().to_representation(scenario)
+        # The fields above, read directly (same values and order), as for timeline events.
+        return {
+            "id": scenario.id,
+            "number": scenario.position,
+            "title": scenario.title,
+            "discussed_by": scenario.discussed_by,
+            "description": scenario.description,
+            "status": scenario.status,
+            "cites": self.get_cites(scenario),
+            "citations": self.get_citations(scenario),
+        }
 
 
 class HistoricalContextSerializer(serializers.ModelSerializer):
@@ -256,6 +319,25 @@ class HistoricalContextSerializer(serializers.ModelSerializer):
             "long_term_outcome",
             "relevance_today",
         ]
+
+    def to_representation(self, context):
+        if type(self) is not HistoricalContextSerializer:
+            return super().to_representation(context)
+        # The fields above, read directly (same values and order), as for timeline events.
+        return {
+            "id": context.id,
+            "position": context.position,
+            "title": context.title,
+            "period_start": iso_or_none(context.period_start),
+            "period_start_precision": context.period_start_precision,
+            "period_end": iso_or_none(context.period_end),
+            "period_end_precision": context.period_end_precision,
+            "period_display": context.period_display,
+            "what_happened": context.what_happened,
+            "short_term_outcome": context.short_term_outcome,
+            "long_term_outcome": context.long_term_outcome,
+            "relevance_today": context.relevance_today,
+        }
 
 
 # Stories -----------------------------------------------------------------------------------
