@@ -54,10 +54,13 @@ are `Cache-Control: public, max-age=60`; signed-in reads are `private, no-cache`
 
 ## Sync
 
-1. First run: `GET /api/v1/sync/`. The answer has `full: true`, whole `stories`, every
-   `category`, `person`, `organization` and `source`, and a `token`. While `has_more` is
-   true, call again at once with `?since=<token>`; together these pages hold everything
-   published: drop any local story they did not include.
+1. First run: `GET /api/v1/sync/`. The answer has `full: true`, a `token` and the first
+   page of whole `stories`. While `has_more` is true, call again at once with
+   `?since=<token>`: the pages bring every published story, then every category, person,
+   organization and source readers may see, kind after kind (at most `limit` of each kind
+   a page). Together they hold everything published: drop any local object they did not
+   include. People and organizations come without story lists: each story names its
+   people and organizations with their roles.
 2. Later: `GET /api/v1/sync/?since=<token>`. You get every object created or changed since,
    whole, and `deleted`: tombstones (`{"type": "story", "id": 12}`) for what was deleted,
    unpublished or withdrawn. Remove those. Store the new `token`.

@@ -26,7 +26,7 @@ from newsroom.rest import (
     representation_etag,
 )
 from people.models import Organization, Person, StoryOrganization, StoryPerson
-from people.serializers import OrganizationDetailSerializer, PersonDetailSerializer
+from people.serializers import OrganizationSerializer, PersonSerializer
 from readers import selectors as reader_selectors
 from readers.api_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
 from readers.serializers import StoryDetailSerializer
@@ -454,6 +454,21 @@ class TombstoneSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Its id.")
 
 
+class SyncPersonSerializer(PersonSerializer):
+    """A person as sync sends them: the person's own fields. Which stories they are in, and
+    their role there, come with the stories (each story lists its people)."""
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "bio", "created_at"]
+
+
+class SyncOrganizationSerializer(OrganizationSerializer):
+    """An organization as sync sends it, without its story list (see SyncPersonSerializer)."""
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "created_at"]
+
+
 class SyncSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Pass as `since` on your next sync.")
     full = serializers.BooleanField(
@@ -473,11 +488,11 @@ class SyncSerializer(serializers.Serializer):
     categories = CategorySerializer(
         many=True, help_text="Categories to store or replace, by id (every category is public)."
     )
-    people = PersonDetailSerializer(
+    people = SyncPersonSerializer(
         many=True,
         help_text="People to store or replace, by id: only those a published story involves.",
     )
-    organizations = OrganizationDetailSerializer(
+    organizations = SyncOrganizationSerializer(
         many=True,
         help_text="Organizations to store or replace, by id: only those a published story "
         "involves.",
@@ -531,8 +546,10 @@ class SyncView(APIView):
                 sync.Kind.CATEGORY: Category.objects.annotate(
                     story_count=published_count("stories")
                 ),
-                sync.Kind.PERSON: people_queryset(Person, detail=True),
-                sync.Kind.ORGANIZATION: people_queryset(Organization, detail=True),
+                # Without their story lists: an organization can be in thousands of stories,
+                # which made a page of 100 organizations 10 MB at 100k stories.
+                sync.Kind.PERSON: people_queryset(Person, detail=False),
+                sync.Kind.ORGANIZATION: people_queryset(Organization, detail=False),
                 sync.Kind.SOURCE: Source.objects.annotate(
                     story_count=published_count("story_sources__story")
                 ),
@@ -551,10 +568,10 @@ class SyncView(APIView):
                 "categories": CategorySerializer(
                     records[sync.Kind.CATEGORY], many=True, context=context
                 ).data,
-                "people": PersonDetailSerializer(
+                "people": SyncPersonSerializer(
                     records[sync.Kind.PERSON], many=True, context=context
                 ).data,
-                "organizations": OrganizationDetailSerializer(
+                "organizations": SyncOrganizationSerializer(
                     records[sync.Kind.ORGANIZATION], many=True, context=context
                 ).data,
                 "sources": SourceSerializer(

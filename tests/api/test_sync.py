@@ -421,3 +421,25 @@ def test_sync_shows_published_content_only_even_to_staff(users, make_story, comm
         shown = make_story()
 
     assert ids(sync(token_client(users["admin"]))) == {shown.pk}
+
+
+def test_sync_people_and_organizations_leave_their_story_lists_to_the_stories(client, db):
+    """A record is its own fields: which stories involve it comes with those stories, so a
+    page of records stays small however many stories each one is in."""
+    story = factories.make_story(people=1, organizations=1)
+    factories.make_story(people=0, organizations=0)
+    pages, token = [], None
+    while True:
+        response = client.get("/api/v1/sync/", {"since": token} if token else {})
+        assert response.status_code == 200
+        pages.append(response.json())
+        token = pages[-1]["token"]
+        if not pages[-1]["has_more"]:
+            break
+    people = [p for page in pages for p in page["people"]]
+    organizations = [o for page in pages for o in page["organizations"]]
+    assert people and organizations
+    assert all("stories" not in record for record in people + organizations)
+    assert people[0]["story_count"] == 1 and organizations[0]["story_count"] == 1
+    synced = next(s for page in pages for s in page["stories"] if s["id"] == story.pk)
+    assert synced["people"][0]["person"]["id"] == people[0]["id"]
