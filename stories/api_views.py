@@ -1,6 +1,7 @@
 """API endpoints for stories, categories and sources, the Daily Brief and offline sync."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -46,7 +47,7 @@ from stories.api_examples import (
     TIMELINEJS_EXAMPLE,
 )
 from stories.filters import CategoryFilter, SourceFilter, StoryFilter, can_read_drafts
-from stories.models import Category, Source, Story, UpdateNote
+from stories.models import Category, Source, Story, StorySource, UpdateNote
 from stories.serializers import (
     CategorySerializer,
     SourceDetailSerializer,
@@ -67,15 +68,31 @@ def with_update_notes(stories):
     )
 
 
-def published_count(relation: str) -> Count:
-    """Count the published stories reached through `relation` (a path ending at a story)."""
+def published_count(model, owner: str) -> Coalesce:
+    """How many published stories reach each row, as a correlated subquery.
+
+    `model` links the annotated rows to stories (Story itself for categories; StorySource,
+    StoryPerson or StoryOrganization) and `owner` is its foreign key to them. A subquery, not
+    a JOIN with COUNT: the aggregate grouped every one of 900,000 sources before a list page
+    could take its first 20 (3-6 s at 100k stories); the subquery runs for the page's rows.
+    """
     now = timezone.now()
-    return Count(
-        relation,
-        filter=Q(
-            **{f"{relation}__status": Story.Status.PUBLISHED, f"{relation}__published_at__lte": now}
+    story = "" if model is Story else "story__"
+    rows = model.objects.filter(
+        **{
+            owner: OuterRef("pk"),
+            f"{story}status": Story.Status.PUBLISHED,
+            f"{story}published_at__lte": now,
+            f"{story}deleted_at__isnull": True,
+        }
+    )
+    counted = Count("*") if model is Story else Count("story", distinct=True)
+    return Coalesce(
+        Subquery(
+            rows.order_by().values(owner).annotate(n=counted).values("n")[:1],
+            output_field=IntegerField(),
         ),
-        distinct=True,
+        0,
     )
 
 
@@ -356,7 +373,7 @@ class CategoryViewSet(ReadMixin, viewsets.ReadOnlyModelViewSet):
     timestamp_fields = ()
 
     def get_queryset(self):
-        return Category.objects.annotate(story_count=published_count("stories"))
+        return Category.objects.annotate(story_count=published_count(Story, "category"))
 
 
 @extend_schema_view(
@@ -405,7 +422,7 @@ class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         public_only = self.action in READ_ACTIONS and not can_read_drafts(self.request.user)
         sources = sync.public_records(sync.Kind.SOURCE) if public_only else Source.objects.all()
-        sources = sources.annotate(story_count=published_count("story_sources__story"))
+        sources = sources.annotate(story_count=published_count(StorySource, "source"))
         if self.action == "list":
             return sources
         return sources.prefetch_related(
@@ -544,14 +561,14 @@ class SyncView(APIView):
             limit=query.validated_data["limit"],
             records={
                 sync.Kind.CATEGORY: Category.objects.annotate(
-                    story_count=published_count("stories")
+                    story_count=published_count(Story, "category")
                 ),
                 # Without their story lists: an organization can be in thousands of stories,
                 # which made a page of 100 organizations 10 MB at 100k stories.
                 sync.Kind.PERSON: people_queryset(Person, detail=False),
                 sync.Kind.ORGANIZATION: people_queryset(Organization, detail=False),
                 sync.Kind.SOURCE: Source.objects.annotate(
-                    story_count=published_count("story_sources__story")
+                    story_count=published_count(StorySource, "source")
                 ),
             },
         )
@@ -599,11 +616,11 @@ def people_queryset(model, *, detail: bool, public_only: bool = True):
     """
     kind = sync.Kind.PERSON if model is Person else sync.Kind.ORGANIZATION
     queryset = sync.public_records(kind) if public_only else model.objects.all()
-    queryset = queryset.annotate(story_count=published_count("story_roles__story"))
-    if not detail:
-        return queryset
     through = StoryPerson if model is Person else StoryOrganization
     owner = "person" if model is Person else "organization"
+    queryset = queryset.annotate(story_count=published_count(through, owner))
+    if not detail:
+        return queryset
     return queryset.prefetch_related(
         Prefetch(
             "story_roles",

@@ -92,7 +92,12 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
-        indexes = [models.Index(fields=["publisher"])]
+        indexes = [
+            models.Index(fields=["publisher"]),
+            # The API's source list orderings (each walked backwards for descending order).
+            models.Index(fields=["updated_at", "id"], name="source_updated_idx"),
+            models.Index(fields=["title", "id"], name="source_title_idx"),
+        ]
 
     def __str__(self):
         return f"{self.publisher}: {self.title}"
@@ -281,6 +286,12 @@ class Story(models.Model):
             models.Index(fields=["-updated_at"]),
             # The Daily Brief's order (stories.selectors.newest_update_first), walked from the
             # top until a page is full, over readable stories only.
+            # Published stories per category (category lists and chips) from the index alone.
+            models.Index(
+                fields=["category", "published_at"],
+                name="story_published_category_idx",
+                condition=Q(status="published", deleted_at__isnull=True),
+            ),
             models.Index(
                 F("latest_update_on").desc(),
                 F("updated_at").desc(),
