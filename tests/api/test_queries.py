@@ -56,8 +56,8 @@ BUDGETS = {
     "source list": 2,
     "source detail": 3,
     # log position; story ids; stories (9: see STORY_DETAIL); citations; categories;
-    # people and their roles; organizations and their roles; sources
-    "sync": 16,  # people and organizations come without their story lists
+    # people; organizations; sources (people and organizations without their story lists)
+    "sync": 16,
 }
 
 
