@@ -1,10 +1,17 @@
-"""sitemap.xml: every public page a search engine should know, drafts never among them."""
+"""sitemap.xml: every public page a search engine should know, drafts never among them.
+
+/sitemap.xml is an index of section sitemaps (/sitemap-stories.xml?p=2 …), each page at most
+PAGE_SIZE addresses: one 7.5 MB document for 100,000 stories took 11 s to build, and the
+protocol caps a sitemap at 50,000 addresses anyway. Pages are in id order, so a story keeps
+its page when it is edited.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
-from people.models import Organization, Person
 from stories.models import Category, Story
+from stories.sync import Kind, public_records
 
 
 def _public_stories():
@@ -22,15 +29,23 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
+PAGE_SIZE = 2000
+
+
 class StorySitemap(Sitemap):
     changefreq = "daily"
     priority = 0.8
+    limit = PAGE_SIZE
 
     def items(self):
-        return _public_stories().only("slug", "updated_at").order_by("-updated_at", "pk")
+        return _public_stories().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, story):
         return story.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item for the index: one aggregate instead.
+        return _public_stories().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class CategorySitemap(Sitemap):
@@ -46,15 +61,15 @@ class PersonSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return (
-            Person.objects.filter(story_roles__story__in=_public_stories())
-            .distinct()
-            .only("slug", "updated_at")
-            .order_by("slug")
-        )
+        return public_records(Kind.PERSON).only("slug", "updated_at").order_by("pk")
+
+    limit = PAGE_SIZE
 
     def lastmod(self, person):
         return person.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class OrganizationSitemap(Sitemap):
@@ -62,15 +77,15 @@ class OrganizationSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return (
-            Organization.objects.filter(story_roles__story__in=_public_stories())
-            .distinct()
-            .only("slug", "updated_at")
-            .order_by("slug")
-        )
+        return public_records(Kind.ORGANIZATION).only("slug", "updated_at").order_by("pk")
+
+    limit = PAGE_SIZE
 
     def lastmod(self, organization):
         return organization.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 SITEMAPS = {

@@ -1,6 +1,7 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from newsroom.caching import cache_anonymous
 from stories import feeds, views
 from stories.sitemaps import SITEMAPS
 
@@ -15,7 +16,19 @@ urlpatterns = [
     path("search/", views.search_results, name="search"),
     path("feeds/rss/", feeds.LatestStoriesFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_anonymous(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "stories:sitemap-section"},
+        name="sitemap",
+    ),
+    # Before the sections' pattern, which would take "news" for a section.
     path("sitemap-news.xml", views.news_sitemap, name="news-sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        cache_anonymous(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

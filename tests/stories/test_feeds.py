@@ -161,13 +161,19 @@ def test_sitemap_lists_public_pages_and_no_drafts(client, demo_story):
     draft = factories.make_story(status=Story.Status.DRAFT, people=1, organizations=1)
     lonely_category = factories.make_category(slug="empty-desk")
 
-    response = client.get("/sitemap.xml")
+    index = client.get("/sitemap.xml")
 
-    assert response.status_code == 200
-    urls = {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in parse_xml(response).findall(f"{SITEMAP}url")
-    }
+    assert index.status_code == 200
+    sections = [loc.text for loc in parse_xml(index).iter(f"{SITEMAP}loc")]
+    assert "http://testserver/sitemap-stories.xml" in sections
+    urls = {}
+    for section in sections:
+        response = client.get(section.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        urls |= {
+            url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+            for url in parse_xml(response).findall(f"{SITEMAP}url")
+        }
     base = "http://testserver"
     assert f"{base}/" in urls
     assert urls[f"{base}{DEMO_URL}"]  # a lastmod for the story
@@ -177,6 +183,29 @@ def test_sitemap_lists_public_pages_and_no_drafts(client, demo_story):
     assert f"{base}{draft.get_absolute_url()}" not in urls
     assert f"{base}{draft.story_people.get().person.get_absolute_url()}" not in urls
     assert f"{base}{lonely_category.get_absolute_url()}" not in urls
+
+
+@pytest.mark.django_db
+def test_story_sitemap_is_paged_with_a_fixed_cost_per_page(
+    client, monkeypatch, django_assert_num_queries
+):
+    from stories import sitemaps
+
+    monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
+    stories = [factories.make_story() for _ in range(5)]
+    factories.make_story(status=Story.Status.DRAFT)
+
+    index = [loc.text for loc in parse_xml(client.get("/sitemap.xml")).iter(f"{SITEMAP}loc")]
+    pages = [url for url in index if "sitemap-stories.xml" in url]
+    assert len(pages) == 3  # 5 public stories, 2 a page; the draft is not counted
+    seen = []
+    for url in pages:
+        with django_assert_num_queries(2):  # count, page
+            response = client.get(url.removeprefix("http://testserver"))
+        seen += [u.findtext(f"{SITEMAP}loc") for u in parse_xml(response).findall(f"{SITEMAP}url")]
+    assert seen == [f"http://testserver{s.get_absolute_url()}" for s in stories]
+    assert client.get("/sitemap-stories.xml?p=9").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 @pytest.mark.django_db
