@@ -49,16 +49,21 @@ def story_detail_queryset(*, include_unpublished: bool = False) -> QuerySet[Stor
     """Stories with every section the story page shows, each section in one query.
 
     The sections are read by `load_sections` once the stories are (not by prefetch_related,
-    whose query building cost more than the page's SQL). The latest-update line's note comes
-    from the story's own query; its event is the first of the loaded timeline.
+    whose query building cost more than the SQL). The latest-update line comes from the loaded
+    timeline and the newest update note: prefetch `update_notes` (as the API does) or annotate
+    it (`_with_latest_note`), or reading it costs a query.
     """
     stories = Story.objects.all() if include_unpublished else Story.objects.published()
+    stories = stories.select_related("category")
+    return _WithSectionsQuerySet(model=Story, query=stories.query, using=stories._db)
+
+
+def _with_latest_note(stories: QuerySet[Story]) -> QuerySet[Story]:
     newest_note = UpdateNote.objects.filter(story=OuterRef("pk")).order_by("-created_at", "-pk")
-    stories = stories.select_related("category").annotate(
+    return stories.annotate(
         latest_note_text=Subquery(newest_note.values("text")[:1]),
         latest_note_at=Subquery(newest_note.values("created_at")[:1]),
     )
-    return _WithSectionsQuerySet(model=Story, query=stories.query, using=stories._db)
 
 
 def story_detail(*, slug: str, include_unpublished: bool = False) -> Story:
@@ -67,8 +72,9 @@ def story_detail(*, slug: str, include_unpublished: bool = False) -> Story:
     Raises Http404 when there is no such story, or it is not public and `include_unpublished`
     is off.
     """
+    stories = _with_latest_note(story_detail_queryset(include_unpublished=include_unpublished))
     try:
-        story = story_detail_queryset(include_unpublished=include_unpublished).get(slug=slug)
+        story = stories.get(slug=slug)
     except Story.DoesNotExist:
         raise Http404("No such story.") from None
     attach_citations(story)
@@ -153,8 +159,9 @@ _SECTIONS = [
 
 def load_sections(stories, *, using: str = "default") -> None:
     """Read every section of `stories` (one query per section) into the caches that
-    `story.events.all()` and the like read, as prefetch_related would, and set the
-    latest-update line's event from the newest timeline event."""
+    `story.events.all()` and the like read, as prefetch_related would, and give
+    Story.latest_update its newest event and note (from prefetched `update_notes` or the
+    `_with_latest_note` annotation) without a query."""
     stories = [story for story in stories if not hasattr(story, "_sections_loaded")]
     if not stories:
         return
@@ -189,6 +196,13 @@ def load_sections(stories, *, using: str = "default") -> None:
                 story._prefetched_objects_cache[section.cache_name] = cached
     for story in stories:
         story._sections_loaded = True
+        notes = story._prefetched_objects_cache.get("update_notes")
+        if notes is not None:
+            note = next(iter(notes), None)
+            story.latest_note_text = note.text if note else None
+            story.latest_note_at = note.created_at if note else None
+        elif not hasattr(story, "latest_note_at"):
+            continue  # Story.latest_update reads the newest note itself
         newest = next(iter(story.events.all()), None)
         story.latest_event_title = newest.title if newest else None
         story.latest_event_date = newest.date if newest else None
