@@ -166,34 +166,43 @@ def load_sections(stories, *, using: str = "default") -> None:
     if not stories:
         return
     connection = connections[using]
-    by_pk = {story.pk: story for story in stories}
+    by_pk: dict[int, list[Story]] = {}
     for story in stories:
+        by_pk.setdefault(story.pk, []).append(story)
         if not hasattr(story, "_prefetched_objects_cache"):
             story._prefetched_objects_cache = {}
-    placeholders = ", ".join(["%s"] * len(by_pk))
     with connection.cursor() as cursor:
         for section in _SECTIONS:
+            # A section the caller prefetched (say with nested lookups) is left as it is.
+            wanted = [
+                pk
+                for pk, group in by_pk.items()
+                if section.cache_name not in group[0]._prefetched_objects_cache
+            ]
+            if not wanted:
+                continue
             sql, converters = section.compiled(connection)
-            cursor.execute(sql.format(placeholders), list(by_pk))
-            rows = cursor.fetchall()
-            items: dict[int, list] = {pk: [] for pk in by_pk}
+            cursor.execute(sql.format(", ".join(["%s"] * len(wanted))), wanted)
+            items: dict[int, list] = {pk: [] for pk in wanted}
             width = len(section.fields)
-            for row in rows:
+            for row in cursor.fetchall():
                 row = _convert(row, converters, connection)
                 item = section.model.from_db(using, None, row[:width])
-                story = by_pk[getattr(item, section.story_field.attname)]
-                section.story_field.set_cached_value(item, story)
+                story_pk = getattr(item, section.story_field.attname)
+                section.story_field.set_cached_value(item, by_pk[story_pk][0])
                 if section.joined is not None:
                     joined = section.joined.related_model.from_db(using, None, row[width:])
                     section.joined.set_cached_value(item, joined)
-                items[story.pk].append(item)
-            for pk, story in by_pk.items():
-                # The related manager's own queryset, already evaluated: `.all()`, `len()`,
-                # `.first()` read it; anything that filters it queries again, as after a prefetch.
-                cached = getattr(story, section.cache_name).get_queryset()
-                cached._result_cache = items[pk]
-                cached._prefetch_done = True
-                story._prefetched_objects_cache[section.cache_name] = cached
+                items[story_pk].append(item)
+            for pk in wanted:
+                for story in by_pk[pk]:
+                    # The related manager's own queryset, already evaluated: `.all()`, `len()`,
+                    # `.first()` read it; anything that filters it queries again, as after a
+                    # prefetch.
+                    cached = getattr(story, section.cache_name).get_queryset()
+                    cached._result_cache = items[pk]
+                    cached._prefetch_done = True
+                    story._prefetched_objects_cache[section.cache_name] = cached
     for story in stories:
         story._sections_loaded = True
         notes = story._prefetched_objects_cache.get("update_notes")
