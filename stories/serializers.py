@@ -5,6 +5,8 @@ indicators, people, organizations, timeline, scenarios, historical context, sour
 What staff tools send is in `stories.write_serializers`.
 """
 
+import copy
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -351,6 +353,16 @@ class _StoryBase(serializers.ModelSerializer):
     hero_image = serializers.SerializerMethodField(help_text="The top image, or null.")
     url = serializers.SerializerMethodField(help_text="The story's reader page.")
     api_url = serializers.SerializerMethodField(help_text="The full story in the API.")
+
+    def get_fields(self):
+        # ModelSerializer reads the model's fields and builds serializer fields for them on
+        # every instance (so on every request); they do not change, so each class builds
+        # them once and hands out copies, as REST framework does for declared fields.
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
 
     @extend_schema_field(LatestUpdateSerializer(allow_null=True))
     def get_latest_update(self, story):
