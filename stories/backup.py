@@ -12,6 +12,9 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
+from stories.derived import latest_update_refresh, search_document_refresh
+from stories.models import Story
+
 FORMAT = "newsroom-content"
 FORMAT_VERSION = 1
 
@@ -68,6 +71,8 @@ def content_export(*, progress: Callable[[int], None] | None = None) -> dict:
                 cls=FullPrecisionEncoder,
             )
         )
+        for row in data:
+            row["fields"].pop("search_document", None)  # derived; rebuilt on import
         objects.extend(data)
         for row in data:
             media.update(row["fields"][name] for name in file_fields if row["fields"].get(name))
@@ -129,6 +134,12 @@ def content_import(data: dict, *, progress: Callable[[int], None] | None = None)
         loaded[label] = loaded.get(label, 0) + 1
         if progress:
             progress(1)
+    # Derived columns are recomputed here, not trusted from the file: an export from SQLite has
+    # no search documents, and one made before a column existed has its default.
+    story_ids = list(Story.all_objects.values_list("pk", flat=True))
+    for start in range(0, len(story_ids), 1000):
+        latest_update_refresh(story_ids[start : start + 1000])
+        search_document_refresh(story_ids[start : start + 1000])
     # Ids were kept: move PostgreSQL's sequences past them so new rows do not collide.
     statements = connection.ops.sequence_reset_sql(no_style(), _models())
     with connection.cursor() as cursor:

@@ -147,6 +147,8 @@ class StoryQuerySet(models.QuerySet):
 # `Story.latest_update_on` for a story with no event or note yet: last in a newest-first order.
 # Not NULL, because SQLite cannot index "DESC NULLS LAST".
 NO_UPDATE_DAY = datetime.date.min
+# Columns of Story computed from its sections (stories.derived); a story's save() leaves them.
+DERIVED_FIELDS = frozenset({"latest_update_on", "search_document"})
 
 
 class StoryManager(models.Manager.from_queryset(StoryQuerySet)):
@@ -312,6 +314,15 @@ class Story(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             self.version += 1
         update_fields = kwargs.get("update_fields")
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # The derived columns are written only by stories.derived, from the database's
+            # current sections: a copy loaded before an event was added must not overwrite them.
+            deferred = self.get_deferred_fields()
+            update_fields = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in DERIVED_FIELDS and f.attname not in deferred
+            ]
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields,

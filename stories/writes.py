@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
-from stories.derived import latest_update_refresh, search_document_refresh
+from stories.derived import refresh_once, sections_changed
 from stories.models import (
     Category,
     HistoricalContext,
@@ -41,7 +41,7 @@ def story_write(*, story: Story | None, data: dict, replace_all_sections: bool, 
     every section) by `user`, and a change of status is audited, as an admin save would be.
     """
     old_status = story.status if story is not None else None
-    with reversion.create_revision():
+    with reversion.create_revision(), refresh_once():
         story = _story_write(story=story, data=data, replace_all_sections=replace_all_sections)
         reversion.set_user(user if getattr(user, "pk", None) else None)
         reversion.set_comment("Saved through the API.")
@@ -79,7 +79,6 @@ def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool)
         _replace_organizations(story, sections["organizations"])
     if "events" in sections:
         _replace_rows(story, TimelineEvent, sections["events"], source_ids, positioned=False)
-        latest_update_refresh([story.pk])  # bulk writes send no signals
     if "scenarios" in sections:
         _replace_rows(story, Scenario, sections["scenarios"], source_ids, positioned=True)
     if "historical_contexts" in sections:
@@ -88,7 +87,9 @@ def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool)
         )
     # Sources replaced on their own may leave older citations pointing outside the list.
     story_sync_cited_sources(story=story)
-    search_document_refresh([story.pk])  # people, organizations and events were bulk-written
+    # Rows were bulk-written (no signals): the derived columns are refreshed once, at the end of
+    # story_write's refresh_once() block, with whatever the deletes' signals noted.
+    sections_changed([story.pk])
     return story
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stories.derived import latest_update_refresh
@@ -117,3 +118,62 @@ def test_the_brief_page_is_read_from_the_index_not_sorted():
     scan = next(i for i, line in enumerate(plan) if "story_newest_update_idx" in line)
     # Rows come off the index in the page's order: no sort above the scan.
     assert not any("Sort" in line for line in plan[:scan]), "\n".join(plan)
+
+
+def test_an_event_moved_to_another_story_updates_both():
+    source_story = make_story(events=0)
+    target_story = make_story(events=0)
+    event = TimelineEvent.objects.create(
+        story=source_story, date="2026-01-09", title="Moved", kind="diplomatic"
+    )
+    event.story = target_story
+    event.save()
+    assert day_of(source_story) == NO_UPDATE_DAY
+    assert day_of(target_story) == dt.date(2026, 1, 9)
+
+
+def _events(n):
+    return [
+        {"date": dt.date(2025, 1, 1) + dt.timedelta(days=i), "title": f"E{i}", "kind": "diplomatic"}
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("existing", [3, 60])
+def test_replacing_a_timeline_refreshes_the_derived_columns_once(admin_user, existing):
+    """Deleting N old events notes the story N times, but its derived columns are recomputed
+    once, at the end of the write (the rest of the write's queries are reversion's)."""
+    story = story_write(
+        story=None,
+        data={
+            "headline": "Replaced",
+            "slug": f"replaced-{existing}",
+            "dek": "d",
+            "overview": "o",
+            "category": make_category(),
+            "events": _events(existing),
+        },
+        replace_all_sections=True,
+        user=admin_user,
+    )
+    story.refresh_from_db()
+    with CaptureQueriesContext(connection) as captured:
+        story_write(
+            story=story, data={"events": _events(2)}, replace_all_sections=False, user=admin_user
+        )
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum('MAX("timelines_timelineevent"."date")' in q for q in sql) == 1
+    assert sum(q.startswith("UPDATE") and "search_document" in q for q in sql) == (
+        1 if connection.vendor == "postgresql" else 0
+    )
+    assert day_of(story) == dt.date(2025, 1, 2)
+
+
+def test_saving_a_copy_loaded_before_an_event_keeps_the_newer_day():
+    story = make_story(events=0)
+    stale_copy = Story.objects.get(pk=story.pk)
+    TimelineEvent.objects.create(story=story, date="2026-03-03", title="New", kind="diplomatic")
+    stale_copy.dek = "Edited in a form opened before the event"
+    stale_copy.save()
+    assert day_of(story) == dt.date(2026, 3, 3)
+    assert Story.objects.get(pk=story.pk).dek == stale_copy.dek
