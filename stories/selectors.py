@@ -81,8 +81,18 @@ def story_detail(*, slug: str, include_unpublished: bool = False) -> Story:
     return story
 
 
+_CONVERTERS: dict[tuple, list] = {}
+
+
 def _converters(fields, connection) -> list:
     """What the ORM would apply to each column of `fields` read by hand (SQLite's dates...)."""
+    key = (connection.alias, *fields)
+    if key not in _CONVERTERS:
+        _CONVERTERS[key] = _find_converters(fields, connection)
+    return _CONVERTERS[key]
+
+
+def _find_converters(fields, connection) -> list:
     found = []
     for i, field in enumerate(fields):
         col = field.get_col(field.model._meta.db_table)
