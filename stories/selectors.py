@@ -375,10 +375,9 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
         shared="".join(f"{part} UNION ALL " for part in shared),
         story_columns=", ".join(f"s.{f.column}" for f in _RELATED_STORY_FIELDS),
         category_columns=", ".join(f"c.{f.column}" for f in _RELATED_CATEGORY_FIELDS),
-        newest=_RELATED_NEWEST_SQL.format(not_="NOT "),
-        newest_undated=_RELATED_NEWEST_SQL.format(not_=""),
+        newest=_RELATED_NEWEST_SQL,
     )
-    params += [now, story.category_id, limit + 1] * 2 + [now, story.pk, limit]
+    params += [now, story.category_id, limit + 1, now, story.pk, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -430,17 +429,16 @@ _RELATED_LATEST_FIELDS = [
     *(UpdateNote._meta.get_field(name) for name in ("text", "created_at")),
 ]
 
-# The category's newest stories, dated then undated: each half follows story_newest_update_idx
-# (DESC puts nulls first there), where one ORDER BY ... NULLS LAST would sort the category.
+# The category's newest stories, in newest_update_first()'s order: story_newest_update_idx,
+# walked until enough of them are in the category.
 _RELATED_NEWEST_SQL = """
 SELECT id FROM stories_story
 WHERE status = 'published' AND published_at <= %s AND deleted_at IS NULL AND category_id = %s
-    AND latest_update_on IS {not_}NULL
 ORDER BY latest_update_on DESC, updated_at DESC, id DESC
 LIMIT %s"""
 
 # {shared}: "SELECT story_id, weight FROM ... UNION ALL " per kind of shared involvement.
-# Parameters: category, the shared ids, (now, category, limit + 1) twice, now, story, limit.
+# Parameters: category, the shared ids, now, category, limit + 1, now, story, limit.
 _RELATED_SQL = """
 SELECT {story_columns}, {category_columns},
     (SELECT e.title FROM timelines_timelineevent e WHERE e.story_id = s.id
@@ -460,18 +458,17 @@ FROM (
     FROM (
         SELECT story_id, SUM(weight) AS weight FROM (
             {shared}SELECT id AS story_id, 0 AS weight FROM ({newest}) newest
-            UNION ALL SELECT id AS story_id, 0 AS weight FROM ({newest_undated}) newest_undated
         ) candidate GROUP BY story_id
     ) best
     INNER JOIN stories_story s ON s.id = best.story_id
     WHERE s.status = 'published' AND s.published_at <= %s AND s.deleted_at IS NULL
         AND s.id <> %s
-    ORDER BY relatedness DESC, s.latest_update_on DESC NULLS LAST, s.updated_at DESC, s.id DESC
+    ORDER BY relatedness DESC, s.latest_update_on DESC, s.updated_at DESC, s.id DESC
     LIMIT %s
 ) top
 INNER JOIN stories_story s ON s.id = top.id
 INNER JOIN stories_category c ON c.id = s.category_id
-ORDER BY top.relatedness DESC, s.latest_update_on DESC NULLS LAST, s.updated_at DESC, s.id DESC
+ORDER BY top.relatedness DESC, s.latest_update_on DESC, s.updated_at DESC, s.id DESC
 """
 
 
