@@ -759,3 +759,34 @@ def test_demo_story_html_and_css_weigh_under_60_kb_compressed(client, demo_story
     with open(finders.find("css/site.css"), "rb") as css:
         weight = len(gzip.compress(html)) + len(gzip.compress(css.read()))
     assert weight < 60 * 1024, f"{weight} bytes"
+
+
+@pytest.mark.django_db
+def test_related_stories_never_include_anything_readers_cannot_open(client):
+    """story_related is written in SQL for speed and repeats published()'s rule: pin every
+    way a story can be hidden, through a shared person and through the category."""
+    from django.utils import timezone
+
+    person = factories.make_person()
+    story = factories.make_story(events=1)
+    StoryPerson.objects.create(story=story, person=person)
+    hidden = [
+        factories.make_story(events=1, category=story.category, status=status)
+        for status in (Story.Status.DRAFT, Story.Status.IN_REVIEW, Story.Status.UNPUBLISHED)
+    ]
+    hidden.append(
+        factories.make_story(
+            events=1,
+            category=story.category,
+            published_at=timezone.now() + dt.timedelta(hours=1),  # scheduled
+        )
+    )
+    trashed = factories.make_story(events=1, category=story.category)
+    Story.objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
+    hidden.append(trashed)
+    for other in hidden:
+        StoryPerson.objects.create(story=other, person=person)
+    visible = factories.make_story(events=1, category=story.category)
+
+    related = [s.pk for s in client.get(story.get_absolute_url()).context["related"]]
+    assert related == [visible.pk]
