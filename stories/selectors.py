@@ -474,12 +474,13 @@ ORDER BY top.relatedness DESC, s.latest_update_on DESC, s.updated_at DESC, s.id 
 
 def story_list_involving(
     *, person: Person | None = None, organization: Organization | None = None
-) -> list[Story]:
+) -> QuerySet[Story]:
     """Published stories one person or organization is involved in, newest update first.
 
     Each story carries `involvement` (their StoryPerson or StoryOrganization row's role and
     status as `role` and `role_status`), `event_count`, and `recent_events`, its newest
-    timeline events. Three queries at most, however many stories and events there are.
+    timeline events. A queryset, for the pages to paginate: a page costs three queries however
+    many stories and events there are.
     """
     if (person is None) == (organization is None):
         raise TypeError("Pass exactly one of person or organization.")
@@ -489,7 +490,7 @@ def story_list_involving(
         relation = "story_organizations"
         condition = Q(story_organizations__organization=organization)
     events = TimelineEvent.objects.filter(story=OuterRef("pk")).order_by().values("story")
-    return list(
+    return (
         Story.objects.published()
         .annotate(involvement=FilteredRelation(relation, condition=condition))
         .filter(involvement__isnull=False)

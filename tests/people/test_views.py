@@ -141,10 +141,28 @@ def test_person_and_organization_pages_cost_a_fixed_number_of_queries(
         StoryPerson.objects.create(story=story, person=person)
         StoryOrganization.objects.create(story=story, organization=organization)
 
-    # the person, their stories with role and counts, the newest events of each
-    with django_assert_num_queries(3):
+    # the person, how many stories, a page of them with role and counts, their newest events
+    with django_assert_num_queries(4):
         response = client.get("/people/counted/")
     assert response.status_code == 200
-    assert len(response.context["stories"]) == stories
-    with django_assert_num_queries(3):
+    assert response.context["page_obj"].paginator.count == stories
+    assert len(response.context["page_obj"]) == min(stories, 20)
+    with django_assert_num_queries(4):
         assert client.get("/organizations/counted-org/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_organization_in_many_stories_is_shown_a_page_at_a_time(client):
+    organization = factories.make_organization(slug="busy-org")
+    stories = [factories.make_story(events=1) for _ in range(23)]
+    for story in stories:
+        StoryOrganization.objects.create(story=story, organization=organization)
+
+    first = client.get("/organizations/busy-org/")
+    assert len(first.context["page_obj"]) == 20
+    assert "In the news 23" in text_of(first)
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    second = client.get("/organizations/busy-org/?page=2")
+    shown = {s.pk for s in first.context["page_obj"]} | {s.pk for s in second.context["page_obj"]}
+    assert shown == {s.pk for s in stories}
+    assert client.get("/organizations/busy-org/?page=junk").status_code == 200
