@@ -20,6 +20,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.decorators import method_decorator
@@ -95,10 +96,12 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False):
                 patch_vary_headers(response, ["Cookie"] + (["Accept"] if vary_on_accept else []))
 
                 def store(r):
+                    if r.streaming:
+                        return  # no bytes to keep
                     # Hashed once here, not by ConditionalGetMiddleware on every hit.
-                    if not r.streaming and not r.has_header("ETag"):
+                    if not r.has_header("ETag"):
                         set_response_etag(r)
-                    cache.set(key, (version, r), settings.PAGE_CACHE_SECONDS)
+                    cache.set(key, (version, _bare(r)), settings.PAGE_CACHE_SECONDS)
 
                 if hasattr(response, "render") and callable(response.render):
                     response.add_post_render_callback(store)
@@ -109,6 +112,16 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False):
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+def _bare(response: HttpResponse) -> HttpResponse:
+    """The finished bytes and headers only. A DRF Response pickles its `data` too (the whole
+    serialized structure, unpickled again on every hit: a 1 MB sync page served at 100 req/s),
+    and a TemplateResponse its render state."""
+    bare = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        bare[header] = value
+    return bare
 
 
 def _key(request, vary_on_accept: bool) -> str:

@@ -103,6 +103,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on a local file and keep it locked in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Short OLTP queries: PostgreSQL's JIT compiles any plan it estimates as costly, which
+    # added 65 ms of compilation to a 0.3 s API list query at 100k stories. The connection's
+    # options replace libpq's PGOPTIONS, so those (a statement_timeout, say) are kept.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", " ".join(["-c jit=off", os.environ.get("PGOPTIONS", "")]).strip()
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

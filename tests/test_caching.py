@@ -274,3 +274,23 @@ def test_redis_backend_reuses_one_client_per_pool(redis_cache):
     assert backend.get_client() is backend.get_client()
     redis_cache.set("k", "v")
     assert redis_cache.get_many(["k", "missing"]) == {"k": "v"}
+
+
+def test_stored_copy_is_the_finished_bytes_and_headers_only(client, story):
+    """A DRF Response would pickle its whole `data` structure too, and unpickle it on every
+    hit; the cache keeps a plain response with the same bytes and headers."""
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from rest_framework.response import Response
+
+    from newsroom.caching import PAGE_PREFIX
+
+    url = f"/api/v1/stories/{story.pk}/"
+    first = client.get(url)
+    hit = client.get(url)
+    assert type(hit) is HttpResponse and not isinstance(hit, Response)
+    assert hit.content == first.content
+    for header in ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Vary"):
+        assert hit[header] == first[header]
+    _, stored = cache.get(f"{PAGE_PREFIX}:GET:{url}:")
+    assert not hasattr(stored, "data")

@@ -15,6 +15,14 @@ from timelines.filters import EventFilter
 from timelines.models import TimelineEvent
 from timelines.serializers import EventSerializer, EventWriteSerializer
 
+STORY_LONG_COLUMNS = (
+    "overview",
+    "overview_html",
+    "why_it_matters",
+    "why_it_matters_html",
+    "search_document",
+)
+
 
 def attach_event_citations(events) -> None:
     """Number each event's cited sources by its story's source list (both prefetched)."""
@@ -80,6 +88,8 @@ class EventViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
         return (
             TimelineEvent.objects.filter(story__in=visible_stories(self.request))
             .select_related("story")
+            # An event names its story (id, slug, headline): not the story's long text columns.
+            .defer(*(f"story__{name}" for name in STORY_LONG_COLUMNS))
             .prefetch_related(
                 "sources",
                 Prefetch(

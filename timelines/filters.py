@@ -10,6 +10,10 @@ class EventFilter(StrictFilterSet):
     story = IdFilter(field_name="story_id", help_text="Only events of this story (id).")
     kind = django_filters.MultipleChoiceFilter(
         choices=TimelineEvent.Kind.choices,
+        # A column of the event itself: no join, so no duplicates to remove. (django-filter's
+        # default DISTINCT made PostgreSQL sort every matching event with its story, 0.3 s
+        # at 1.6M events.)
+        distinct=False,
         help_text="Only events of these kinds; repeat the parameter for several.",
     )
     date_after = django_filters.DateFilter(

@@ -62,7 +62,10 @@ class TimelineEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["story", "-date", "-sequence"]),
-            models.Index(fields=["kind"]),
+            # The API's events of a kind, newest first (?kind=…&date_after=…).
+            models.Index(
+                fields=["kind", "-date", "-sequence", "-id"], name="event_kind_newest_idx"
+            ),
             models.Index(fields=["date"]),
         ]
 
