@@ -16,6 +16,8 @@ is not the current one is a miss.
 """
 
 import functools
+import gzip
+import re
 import uuid
 
 from django.conf import settings
@@ -68,11 +70,16 @@ def _cacheable_request(request) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META
 
 
-def cache_anonymous(view=None, *, vary_on_accept: bool = False):
+def cache_anonymous(view=None, *, vary_on_accept: bool = False, gzip_stored: bool = False):
     """Serve anonymous GETs of `view` from the cache, keyed by content version and full URL.
 
     Only 200 responses that set no cookie are stored. Responses say `Cache-Control: public` with
     a short max-age for anonymous readers, so a CDN or browser revalidates (ETag) soon after.
+
+    With `gzip_stored` (the JSON API), a body of GZIP_MIN_BYTES or more is stored compressed,
+    once, and served so to clients that accept gzip (every mobile HTTP stack does); others get
+    it decompressed. HTML pages are never compressed here: they can carry a CSRF token, and
+    compressing secrets next to reflected input invites BREACH.
     """
 
     def decorator(view_func):
@@ -88,12 +95,13 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False):
             version = _current_version(found.get(STATE_KEY))
             entry = found.get(key)
             if entry is not None and entry[0] == version:
-                return entry[1]
+                return _for_client(request, entry[1])
             response = view_func(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies:
                 if not response.has_header("Cache-Control"):  # the API sets its own
                     patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-                patch_vary_headers(response, ["Cookie"] + (["Accept"] if vary_on_accept else []))
+                vary = ["Cookie"] + (["Accept"] if vary_on_accept else [])
+                patch_vary_headers(response, vary + (["Accept-Encoding"] if gzip_stored else []))
 
                 def store(r):
                     if r.streaming:
@@ -101,7 +109,8 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False):
                     # Hashed once here, not by ConditionalGetMiddleware on every hit.
                     if not r.has_header("ETag"):
                         set_response_etag(r)
-                    cache.set(key, (version, _bare(r)), settings.PAGE_CACHE_SECONDS)
+                    stored = _gzipped(r) if gzip_stored else _bare(r)
+                    cache.set(key, (version, stored), settings.PAGE_CACHE_SECONDS)
 
                 if hasattr(response, "render") and callable(response.render):
                     response.add_post_render_callback(store)
@@ -120,8 +129,42 @@ def _bare(response: HttpResponse) -> HttpResponse:
     and a TemplateResponse its render state."""
     bare = HttpResponse(response.content, status=response.status_code)
     for header, value in response.items():
-        bare[header] = value
+        if header != "Content-Length":  # set on the way out, for the bytes actually sent
+            bare[header] = value
     return bare
+
+
+GZIP_MIN_BYTES = 1024
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _gzipped(response: HttpResponse) -> HttpResponse:
+    """`_bare`, compressed once when that is worth it. Its ETag becomes weak, as Django's
+    GZipMiddleware makes it: the bytes differ from the uncompressed representation's."""
+    bare = _bare(response)
+    if len(bare.content) < GZIP_MIN_BYTES or bare.has_header("Content-Encoding"):
+        return bare
+    bare.content = gzip.compress(bare.content, compresslevel=6, mtime=0)
+    bare["Content-Encoding"] = "gzip"
+    bare.identity_etag = bare.get("ETag")  # for clients served the uncompressed bytes
+    if bare.has_header("ETag") and not bare["ETag"].startswith("W/"):
+        bare["ETag"] = "W/" + bare["ETag"]
+    return bare
+
+
+def _for_client(request, stored: HttpResponse) -> HttpResponse:
+    """A stored response as this client can read it: decompressed for one that does not
+    accept gzip."""
+    if stored.get("Content-Encoding") != "gzip":
+        return stored
+    if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        return stored
+    plain = _bare(stored)
+    plain.content = gzip.decompress(stored.content)
+    del plain["Content-Encoding"]
+    if getattr(stored, "identity_etag", None):
+        plain["ETag"] = stored.identity_etag
+    return plain
 
 
 def _key(request, vary_on_accept: bool) -> str:
@@ -138,4 +181,6 @@ def cache_api_reads(view_class):
     view's ETag, Last-Modified and Cache-Control. ConditionalGetMiddleware answers a cached
     hit's If-None-Match with a 304. Errors (problem+json) are never stored: only 200s are.
     """
-    return method_decorator(cache_anonymous(vary_on_accept=True), name="dispatch")(view_class)
+    return method_decorator(
+        cache_anonymous(vary_on_accept=True, gzip_stored=True), name="dispatch"
+    )(view_class)

@@ -293,4 +293,34 @@ def test_stored_copy_is_the_finished_bytes_and_headers_only(client, story):
     for header in ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Vary"):
         assert hit[header] == first[header]
     _, stored = cache.get(f"{PAGE_PREFIX}:GET:{url}:")
-    assert not hasattr(stored, "data")
+    assert not hasattr(stored, "data") and stored["Content-Encoding"] == "gzip"
+
+
+def test_api_hits_are_stored_gzipped_and_served_to_each_client_as_it_accepts(client, story):
+    import gzip
+
+    url = f"/api/v1/stories/{story.pk}/"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Accept-Encoding" in first["Vary"]
+    assert not first.has_header("Content-Encoding")  # built now: sent as it is
+
+    zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == first.content
+    assert len(zipped.content) < len(first.content) / 2
+    assert zipped["ETag"] == "W/" + first["ETag"]
+
+    plain = client.get(url)  # no Accept-Encoding
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content == first.content
+    # Either representation revalidates with the ETag the client holds.
+    for etag in (first["ETag"], zipped["ETag"]):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_pages_are_never_compressed_by_the_cache(client, story):
+    url = story.get_absolute_url()
+    client.get(url)
+    hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert not hit.has_header("Content-Encoding")
+    assert b"Cached headline" in hit.content
