@@ -273,7 +273,7 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def wrk(url: str, seconds: int, script: str, connections: int = CONNECTIONS) -> dict:
+def wrk(url: str, seconds: int, script: str, connections: int = CONNECTIONS, headers=()) -> dict:
     threads = min(2, connections)
     out = subprocess.run(
         # Slow targets must count as slow, not vanish as timeouts (wrk's default is 2 s).
@@ -284,6 +284,7 @@ def wrk(url: str, seconds: int, script: str, connections: int = CONNECTIONS) -> 
             f"-d{seconds}s",
             "--timeout",
             "10s",
+            *(arg for header in headers for arg in ("-H", header)),
             "-s",
             script,
             url,
