@@ -43,12 +43,9 @@ def _fresh_state() -> dict:
     return {"version": uuid.uuid4().hex[:12], "valid_until": next_live}
 
 
-def content_version() -> str:
-    """The current content version; moves on when a scheduled story's time has come."""
-    return _current_version(cache.get(STATE_KEY))
-
-
 def _current_version(state: dict | None) -> str:
+    """The content version in `state`, renewed when it is missing or a scheduled story's time
+    has come."""
     if state is None or (
         state["valid_until"] is not None and state["valid_until"] <= timezone.now()
     ):

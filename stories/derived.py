@@ -15,10 +15,12 @@ import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Max
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db import connection
+from django.db.models import Max, QuerySet
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.utils import timezone
 
+from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import NO_UPDATE_DAY, Story, UpdateNote
 from timelines.models import TimelineEvent
 
@@ -146,11 +148,6 @@ for _model in (TimelineEvent, UpdateNote):
 # what it reads; on SQLite it stays NULL (search falls back to icontains there).
 # ---------------------------------------------------------------------------------------------
 
-from django.db import connection  # noqa: E402
-from django.db.models import QuerySet  # noqa: E402
-from django.db.models.signals import post_init  # noqa: E402, I001
-
-from people.models import Organization, Person, StoryOrganization, StoryPerson  # noqa: E402
 
 SEARCH_TEXT_CONFIG = "english"
 SEARCH_NAME_CONFIG = "simple"
