@@ -163,6 +163,7 @@ def test_an_organization_in_many_stories_is_shown_a_page_at_a_time(client):
     assert "In the news 23" in text_of(first)
     assert 'rel="next" href="?page=2"' in first.content.decode()
     second = client.get("/organizations/busy-org/?page=2")
+    assert ", page 2 ·" in second.content.decode().split("</title>")[0]
     shown = {s.pk for s in first.context["page_obj"]} | {s.pk for s in second.context["page_obj"]}
     assert shown == {s.pk for s in stories}
     assert client.get("/organizations/busy-org/?page=junk").status_code == 200
