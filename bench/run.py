@@ -43,7 +43,7 @@ MEMORY_MAX_SECONDS = 300
 COUNT_TIMEOUT = 60  # seconds for one in-process request when counting queries
 # A request slower than this fails (500, counted as non-2xx) instead of being killed by
 # gunicorn's 30 s worker timeout and leaving its query running in PostgreSQL.
-STATEMENT_TIMEOUT = "20s"
+STATEMENT_TIMEOUT_MS = "20000"
 DEMO = "us-russia-restore-military-communication-channel"
 
 LUA = """
@@ -231,7 +231,7 @@ def start_server(cache: bool) -> subprocess.Popen:
     env = {
         **ENV,
         "PAGE_CACHE": "1" if cache else "0",
-        "PGOPTIONS": f"-c statement_timeout={STATEMENT_TIMEOUT}",
+        "DB_STATEMENT_TIMEOUT_MS": STATEMENT_TIMEOUT_MS,
     }
     server = subprocess.Popen(
         [

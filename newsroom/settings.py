@@ -90,6 +90,17 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
+DB_CLIENT_TIMEOUT = float(
+    os.environ.get(
+        "DB_CLIENT_TIMEOUT",
+        str(DB_STATEMENT_TIMEOUT_MS / 1000 + 1 if DB_STATEMENT_TIMEOUT_MS else 0),
+    )
+)
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached.
+DB_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DB_UNAVAILABLE_RETRY_AFTER", "5"))
+
 # SQLite when DATABASE_URL is unset (make run on a fresh machine); PostgreSQL through
 # psycopg 3 in CI, docker-compose and production.
 DATABASES = {
@@ -106,9 +117,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Short OLTP queries: PostgreSQL's JIT compiles any plan it estimates as costly, which
     # added 65 ms of compilation to a 0.3 s API list query at 100k stories. The connection's
-    # options replace libpq's PGOPTIONS, so those (a statement_timeout, say) are kept.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", " ".join(["-c jit=off", os.environ.get("PGOPTIONS", "")]).strip()
+    # options replace libpq's PGOPTIONS, so those are kept (and win, coming last).
+    #
+    # Faults: a connection attempt gives up after DB_CONNECT_TIMEOUT seconds and a statement
+    # after DB_STATEMENT_TIMEOUT_MS on the server; a frozen server enforces nothing, so the
+    # backend (newsroom.db.postgresql) also cuts any round trip still waiting DB_CLIENT_TIMEOUT
+    # seconds after it began. The request then answers 503 with Retry-After (newsroom.faults),
+    # well inside gunicorn's worker timeout. 0 turns a limit off; manage.py commands other than
+    # runserver run without a statement limit (migrations, imports, content generation).
+    DATABASES["default"]["ENGINE"] = "newsroom.db.postgresql"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    options.setdefault(
+        "options",
+        " ".join(
+            [
+                "-c jit=off",
+                f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+                os.environ.get("PGOPTIONS", ""),
+            ]
+        ).strip(),
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

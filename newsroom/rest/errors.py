@@ -13,6 +13,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from newsroom.faults import database_unavailable
+
 logger = logging.getLogger("newsroom.api")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -58,6 +60,16 @@ def _codes(detail):
     return getattr(detail, "code", None) or "invalid"
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "The database cannot be reached just now. Try again shortly."
+    default_code = "database_unavailable"
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait
+
+
 def problem(status: int, *, detail: str, code: str, request=None, errors=None) -> dict:
     """An RFC 9457 problem-details body."""
     body = {
@@ -95,6 +107,11 @@ def problem_exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
 
+    if database_unavailable(exc):
+        # Logged with its traceback, then a 503 the client may retry (newsroom.faults).
+        logger.error("Database unavailable in %s", context.get("view"), exc_info=exc)
+        exc = DatabaseUnavailable(wait=settings.DB_UNAVAILABLE_RETRY_AFTER)
+
     if not isinstance(exc, exceptions.APIException):
         if settings.DEBUG:
             return None  # Django's debug page
@@ -112,6 +129,8 @@ def problem_exception_handler(exc, context):
         headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(math.ceil(exc.wait))
+    if isinstance(exc, DatabaseUnavailable):
+        headers["Cache-Control"] = "max-age=0, no-cache, no-store, must-revalidate, private"
 
     if isinstance(exc.detail, dict | list):
         errors = _plain(exc.detail)

@@ -1,0 +1,1 @@
+"""Database backends: PostgreSQL with a client-side deadline on every round trip."""

@@ -1,0 +1,70 @@
+"""What a request gets when a dependency fails: a 503 that says when to come back.
+
+Django calls `server_error` (settings: handler500) for any exception no view handled, inside
+the `except` block, so the exception is at hand: a database that cannot be reached or did
+not answer in time (`OperationalError`, `InterfaceError`) is a 503 with `Retry-After` —
+problem+json on the API, a self-contained page elsewhere — and anything else is the usual
+500. Django has already logged the traceback by then (django.request), so the cause is on
+record. Nothing here touches the database.
+"""
+
+import json
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.views.defaults import server_error as django_server_error
+
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, UNAVAILABLE):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _wants_problem(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def service_unavailable(request) -> HttpResponse:
+    from newsroom.rest.errors import PROBLEM_MEDIA_TYPE, problem  # the API's error shape
+
+    retry = str(settings.DB_UNAVAILABLE_RETRY_AFTER)
+    if _wants_problem(request):
+        body = problem(
+            503,
+            detail=f"The database cannot be reached just now. Try again in {retry} seconds.",
+            code="database_unavailable",
+            request=request,
+        )
+        response = HttpResponse(json.dumps(body), status=503, content_type=PROBLEM_MEDIA_TYPE)
+    else:
+        response = HttpResponse(
+            loader.get_template("503.html").render({"retry_after": retry}), status=503
+        )
+    response["Retry-After"] = retry
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request, template_name="500.html"):
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
+    if _wants_problem(request):
+        from newsroom.rest.errors import PROBLEM_MEDIA_TYPE, problem
+
+        body = problem(
+            500,
+            detail="Something went wrong on our side; it has been logged.",
+            code="server_error",
+            request=request,
+        )
+        return HttpResponse(json.dumps(body), status=500, content_type=PROBLEM_MEDIA_TYPE)
+    return django_server_error(request, template_name)
