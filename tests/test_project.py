@@ -96,7 +96,9 @@ def test_compose_file_runs_postgres_and_the_app():
     # Two app containers with several workers each, behind one load balancer.
     assert web["deploy"]["replicas"] >= 2
     assert int(web["environment"]["WEB_CONCURRENCY"]) > 1
-    assert "/ping/" in " ".join(web["healthcheck"]["test"])
+    assert "/readyz" in " ".join(web["healthcheck"]["test"])
+    assert web["command"][:3] == ["gunicorn", "-c", "deploy/gunicorn.conf.py"]
+    assert int(web["environment"]["DB_STATEMENT_TIMEOUT_MS"]) > 0
     assert "ports" not in web  # reached through the load balancer only
     assert any(port.endswith(":80") and "8000" in port for port in lb["ports"])
     assert lb["depends_on"]["web"]["condition"] == "service_healthy"
@@ -109,7 +111,19 @@ def test_compose_file_runs_postgres_and_the_app():
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"} <= keys
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "migrate" in dockerfile and "collectstatic" in dockerfile
-    assert "--workers ${WEB_CONCURRENCY" in dockerfile
+    assert "gunicorn -c deploy/gunicorn.conf.py" in dockerfile
+
+
+def test_gunicorn_config_threads_timeouts_and_logged_worker_kills(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert conf["workers"] == 3 and conf["worker_class"] == "gthread" and conf["threads"] > 1
+    assert conf["control_socket_disable"] is True
+    # Requests give up on the database (a few seconds) long before gunicorn kills a worker.
+    assert conf["timeout"] >= 30
+    assert callable(conf["worker_abort"]) and callable(conf["child_exit"])
 
 
 def test_no_missing_migrations():
