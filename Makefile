@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format migrations-check install chromium bench clean
+.PHONY: run test faults lint format migrations-check install chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: export SECRET_KEY ?= insecure-test-only-key
 test: install chromium lint migrations-check
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The fault suite alone: real gunicorn, a private PostgreSQL and Redis, each broken on purpose
+# (tests/faults). Needs PostgreSQL's server binaries; `make test` runs it too.
+faults:
+	$(MAKE) test PYTEST_ARGS="-m fault"
 
 # Production server under load on PostgreSQL (see bench/run.py); writes docs/benchmarks.md.
 bench: install
