@@ -9,6 +9,7 @@ import datetime as dt
 import nh3
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from stories.models import Story
 from timelines.dates import Precision
@@ -221,25 +222,29 @@ def _timeline_date(value: dt.date, precision: str, display: str = "") -> dict:
     if precision == Precision.DAY:
         date["day"] = value.day
     if display:
-        date["display_date"] = display
+        date["display_date"] = escape(display)
     return date
 
 
 def timelinejs(story: Story, request) -> dict:
-    """TimelineJS 3 JSON: events as slides grouped by kind, historical contexts as eras."""
+    """TimelineJS 3 JSON: events as slides grouped by kind, historical contexts as eras.
+
+    TimelineJS puts headlines, texts, display dates and group names into the page as HTML,
+    and every one of them here is plain staff text: each is escaped, so a `<` stays a `<`.
+    """
     today = timezone.localdate()
     return {
         "title": {
-            "text": {"headline": story.headline, "text": story.dek},
+            "text": {"headline": escape(story.headline), "text": escape(story.dek)},
             "unique_id": f"story-{story.pk}",
         },
         "events": [
             {
                 "unique_id": f"event-{event.pk}",
                 "start_date": _timeline_date(event.date, event.precision, event.date_label),
-                "display_date": event.date_display,
-                "text": {"headline": event.title, "text": event.description},
-                "group": event.get_kind_display(),
+                "display_date": escape(event.date_display),
+                "text": {"headline": escape(event.title), "text": escape(event.description)},
+                "group": escape(event.get_kind_display()),
             }
             for event in story.events.all()
         ],
@@ -250,7 +255,7 @@ def timelinejs(story: Story, request) -> dict:
                     context.period_end or today,
                     context.period_end_precision if context.period_end else Precision.DAY,
                 ),
-                "text": {"headline": context.title},
+                "text": {"headline": escape(context.title)},
             }
             for context in story.historical_contexts.all()
         ],

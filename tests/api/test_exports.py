@@ -117,6 +117,28 @@ def test_timelinejs_with_dates_at_their_precision_and_contexts_as_eras(api, demo
     assert syria["end_date"] == {"year": 2019}  # year precision
 
 
+def test_timelinejs_escapes_staff_text_that_timelinejs_renders_as_html(api, make_story):
+    attack = "<img src=x onerror=alert(1)>"
+    story = make_story(events=1, contexts=1, headline=f"Headline {attack}", dek=f"Dek {attack}")
+    event = story.events.get()
+    event.title, event.description, event.date_label = attack, f"Text {attack}", attack
+    event.save()
+    story.historical_contexts.update(title=f"Era {attack}")
+
+    timeline = api.get(f"{API}/stories/{story.pk}/export/timelinejs/").json()
+
+    escaped = "&lt;img src=x onerror=alert(1)&gt;"
+    (slide,) = timeline["events"]
+    assert timeline["title"]["text"] == {
+        "headline": f"Headline {escaped}",
+        "text": f"Dek {escaped}",
+    }
+    assert slide["text"] == {"headline": escaped, "text": f"Text {escaped}"}
+    assert slide["display_date"] == slide["start_date"]["display_date"] == escaped
+    assert timeline["eras"][0]["text"]["headline"] == f"Era {escaped}"
+    assert "<img" not in str(timeline)
+
+
 @pytest.mark.parametrize("export", ["news-article", "ninjs", "timelinejs"])
 def test_exports_are_conditional_and_for_published_stories_only(api, admin_api, make_story, export):
     draft = make_story(status="draft")
