@@ -205,6 +205,11 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 
+# Proxies in front of the app that append the client's address to X-Forwarded-For (nginx in
+# docker-compose: 1). 0: the header is ignored, as clients can write it (newsroom.clients).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "newsroom.clients.ratelimit_ip"
+
 # Abuse limits per client address (django-ratelimit syntax: count/period).
 READER_SIGNUP_RATE = os.environ.get("READER_SIGNUP_RATE", "5/h")
 READER_LOGIN_RATE = os.environ.get("READER_LOGIN_RATE", "10/5m")

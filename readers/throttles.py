@@ -9,10 +9,6 @@ from django_ratelimit.core import get_usage
 from rest_framework.throttling import BaseThrottle
 
 
-def _no_address(group, request) -> str:
-    return "no-address"
-
-
 class RateLimitThrottle(BaseThrottle):
     """Refuse POSTs from one address beyond the rate named by `rate_setting` (429, Retry-After)."""
 
@@ -25,8 +21,8 @@ class RateLimitThrottle(BaseThrottle):
         usage = get_usage(
             request._request,
             group=self.group,
-            # Servers always pass the client address; a bare WSGI call may not (one shared count).
-            key="ip" if "REMOTE_ADDR" in request.META else _no_address,
+            # The address from newsroom.clients (RATELIMIT_IP_META_KEY), as the web forms count.
+            key="ip",
             rate=getattr(settings, self.rate_setting),
             method="POST",
             increment=True,
