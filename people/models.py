@@ -4,6 +4,8 @@ import reversion
 from django.db import models
 from django.urls import reverse
 
+from newsroom.images import ImageField
+
 
 def initials(name: str) -> str:
     """Up to two capital initials for an avatar: "Alexus G. Grynkewich" -> "AG"."""
@@ -19,7 +21,7 @@ class Person(models.Model):
     slug = models.SlugField(
         max_length=150, unique=True, help_text="Used in the person's web address."
     )
-    photo = models.ImageField(
+    photo = ImageField(
         upload_to="people/",
         blank=True,
         width_field="photo_width",
@@ -63,7 +65,7 @@ class Organization(models.Model):
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in the organization's web address."
     )
-    logo = models.ImageField(
+    logo = ImageField(
         upload_to="organizations/",
         blank=True,
         width_field="logo_width",

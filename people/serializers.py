@@ -12,6 +12,7 @@ from newsroom.rest import (
     absolute,
     image_data,
 )
+from newsroom.rest.fields import ImageUploadField
 from people.models import Organization, Person
 
 
@@ -131,9 +132,7 @@ class PersonDetailSerializer(PersonSerializer):
 class PersonWriteSerializer(StrictModelSerializer):
     """A person as staff tools create or change them (JSON, or multipart with a photo)."""
 
-    photo = serializers.ImageField(
-        required=False, help_text="Square portrait (multipart uploads only)."
-    )
+    photo = ImageUploadField(required=False, help_text="Square portrait (multipart uploads only).")
 
     class Meta:
         model = Person
@@ -217,7 +216,7 @@ class OrganizationDetailSerializer(OrganizationSerializer):
 class OrganizationWriteSerializer(StrictModelSerializer):
     """An organization as staff tools create or change it (JSON, or multipart with a logo)."""
 
-    logo = serializers.ImageField(required=False, help_text="Square logo (multipart uploads only).")
+    logo = ImageUploadField(required=False, help_text="Square logo (multipart uploads only).")
 
     class Meta:
         model = Organization

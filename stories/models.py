@@ -14,6 +14,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.images import ImageField
 from stories.rich_text import render_markdown
 from timelines.dates import (
     Precision,
@@ -210,7 +211,7 @@ class Story(models.Model):
             "from that moment. Filled in with now when you publish without one."
         ),
     )
-    hero_image = models.ImageField(
+    hero_image = ImageField(
         upload_to="stories/%Y/",
         blank=True,
         width_field="hero_image_width",

@@ -1,11 +1,24 @@
 """The attack surface: client addresses, secrets, request bodies and uploads, response headers."""
 
+import io
+import json
+import time
+
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory
+from django.urls import reverse
+from PIL import Image
 from rest_framework.test import APIClient
 
 from newsroom.clients import client_ip
+from newsroom.images import validate_image
+from stories.models import Story
+from tests.factories import make_category
+from tests.stories.test_admin import story_form
 
 API = "/api/v1"
 
@@ -74,3 +87,136 @@ def test_behind_the_proxy_each_client_has_its_own_budget_whatever_it_claims(
 
     assert [get(f"203.0.113.{n}", "198.51.100.9") for n in range(4)] == [200, 200, 200, 429]
     assert get("198.51.100.9", "198.51.100.10") == 200
+
+
+# Request bodies and uploads --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def huge_png():
+    """A 12,000 × 12,000 (144-megapixel) PNG: one bit a pixel, about 20 KB on disk."""
+    buffer = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _upload(data: bytes, name="huge.png"):
+    return SimpleUploadedFile(name, data, content_type="image/png")
+
+
+def _png(width, height, mode="1") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_144_megapixel_png_is_small_on_disk(huge_png):
+    assert len(huge_png) < 100_000
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_144_megapixel_hero_image_fast_on_the_field(staff_client, huge_png):
+    data = story_form(make_category(), hero_image=_upload(huge_png), hero_image_alt="A bomb")
+    started = time.monotonic()
+    response = staff_client.post(reverse("admin:stories_story_add"), data)
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "megapixels" in errors["hero_image"][0]
+    assert not Story.objects.exists()
+    assert elapsed < 1
+
+
+@pytest.mark.django_db
+def test_api_refuses_a_144_megapixel_photo_with_a_400_naming_the_field(staff_user, huge_png):
+    api = APIClient()
+    api.force_authenticate(staff_user)
+    started = time.monotonic()
+    response = api.post(
+        f"{API}/people/",
+        {"name": "Ada Example", "slug": "ada-example", "photo": _upload(huge_png)},
+        format="multipart",
+    )
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 400, response.content
+    assert "megapixels" in response.json()["errors"]["photo"][0]
+    assert elapsed < 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_png(9000, 5000), "45 megapixels"),  # over the limit, under Pillow's bomb guard
+        (_png(12001, 100), "12,000 pixels a side"),
+        (_png(4000, 100), "too narrow"),
+        (b"GIF89a not really", "not one, or it is damaged"),
+    ],
+)
+def test_image_rule_names_what_is_wrong(data, message):
+    with pytest.raises(ValidationError) as refused:
+        validate_image(_upload(data))
+    assert message in refused.value.messages[0]
+
+
+def test_image_rule_decides_the_type_from_the_content_and_caps_bytes(settings):
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, "BMP")
+    with pytest.raises(ValidationError, match="BMP image"):
+        validate_image(_upload(buffer.getvalue(), "looks.png"))
+    settings.IMAGE_MAX_BYTES = 100
+    with pytest.raises(ValidationError, match="at most 0 MB|at most"):
+        validate_image(_upload(_png(400, 400, "RGB")))
+    settings.IMAGE_MAX_BYTES = 10 * 1024 * 1024
+    validate_image(_upload(_png(1200, 630, "RGB")))  # an ordinary picture passes
+
+
+@pytest.mark.django_db
+def test_a_50_mb_json_body_answers_413_problem_json_naming_the_limit(staff_user):
+    api = APIClient()
+    api.force_authenticate(staff_user)
+    body = b'{"headline": "' + b"x" * (50 * 1024 * 1024) + b'"}'
+    response = api.generic("POST", f"{API}/stories/", body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "request_too_large"
+    assert "the limit is 2.5 MB (2621440 bytes)" in problem["detail"]
+
+
+@pytest.mark.django_db
+def test_an_oversized_form_post_answers_the_413_page(client):
+    body = "username=" + "x" * (3 * 1024 * 1024)
+    response = client.generic(
+        "POST", reverse("readers:login"), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    assert "too much to send" in response.content.decode()
+
+
+def _wsgi_call(path, body: bytes, content_type="application/json"):
+    """Call the app as gunicorn does with a chunked body: no CONTENT_LENGTH at all."""
+    environ = RequestFactory().generic("POST", path, b"", content_type=content_type).environ
+    environ = {
+        **environ,
+        "CONTENT_TYPE": content_type,
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": io.BytesIO(body),
+    }
+    environ.pop("CONTENT_LENGTH", None)
+    status = []
+    chunks = WSGIHandler()(environ, lambda s, headers, exc_info=None: status.append(s))
+    return int(status[0].split()[0]), b"".join(chunks)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunked_body_over_the_limit_answers_413_and_one_under_it_is_read():
+    status, body = _wsgi_call(f"{API}/auth/token/", b"{" + b" " * (3 * 1024 * 1024) + b"}")
+    assert status == 413
+    assert json.loads(body)["code"] == "request_too_large"
+
+    # Under the limit the body reaches the view (Django alone would read it as empty).
+    status, body = _wsgi_call(f"{API}/auth/token/", b'{"username": "nobody", "password": "x"}')
+    assert status == 401, body

@@ -5,6 +5,8 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
 
+from newsroom.images import ImageFormField
+
 SPARSE_COMPONENTS: set[str] = set()
 
 
@@ -23,6 +25,16 @@ class ImageSerializer(serializers.Serializer):
     width = serializers.IntegerField(allow_null=True, help_text="Width in pixels.")
     height = serializers.IntegerField(allow_null=True, help_text="Height in pixels.")
     alt = serializers.CharField(help_text="Text alternative; empty when the image is decorative.")
+
+
+class ImageUploadField(serializers.ImageField):
+    """An image upload (multipart), refused by newsroom.images' rule with its messages."""
+
+    def __init__(self, **kwargs):
+        # REST framework checks an image with a Django form field; this one applies the rule
+        # before Pillow opens the file.
+        kwargs.setdefault("_DjangoImageField", ImageFormField)
+        super().__init__(**kwargs)
 
 
 def image_data(request, image, width, height, alt: str = "") -> dict | None:
@@ -131,5 +143,6 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.PositiveIntegerField: StrictIntegerField,
         models.PositiveSmallIntegerField: StrictIntegerField,
         models.PositiveBigIntegerField: StrictIntegerField,
+        models.ImageField: ImageUploadField,
     }
     serializer_related_field = StrictPrimaryKeyRelatedField
