@@ -6,6 +6,7 @@ NamespaceVersioning, so a v2 can be added beside v1 without breaking installed a
 
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -14,7 +15,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
@@ -56,6 +57,14 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("me/following", FollowingViewSet, basename="following")
 
 
+class SignInLocked(Throttled):
+    default_detail = (
+        "Too many wrong passwords for this account from your address: signing in to it from "
+        "here is paused, even with the right password."
+    )
+    default_code = "locked_out"
+
+
 class TokenView(TokenRevokeMixin, ObtainAuthToken):
     """Trade a reader's or staff member's username and password for an API token; DELETE
     revokes it (readers.api_views.TokenRevokeMixin)."""
@@ -68,7 +77,10 @@ class TokenView(TokenRevokeMixin, ObtainAuthToken):
         "token as `Authorization: Token <key>` (readers: for /me/ and personal story details; "
         "staff: on writes). The same token comes back each time until it is revoked. Wrong "
         "credentials answer 401, the same for an unknown username. Attempts are limited per "
-        "address, shared with the web login (`READER_LOGIN_RATE`): beyond it, 429.",
+        "address, shared with the web login (`READER_LOGIN_RATE`): beyond it, 429. After "
+        "`SIGNIN_FAILURE_LIMIT` (5) wrong passwords in a row for one account from one address, "
+        "that account is locked for that address for `SIGNIN_COOLOFF_MINUTES` (15): 429 with "
+        "code `locked_out` and `Retry-After`, even for the right password.",
         request=inline_serializer(
             "Credentials",
             fields={
@@ -93,6 +105,8 @@ class TokenView(TokenRevokeMixin, ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):  # set by django-axes' backend
+                raise SignInLocked(wait=settings.AXES_COOLOFF_TIME.total_seconds())
             codes = serializer.errors.get(api_settings.NON_FIELD_ERRORS_KEY, [])
             if any(getattr(error, "code", "") == "authorization" for error in codes):
                 # Well-formed but wrong credentials: an authentication failure, not bad input.

@@ -17,6 +17,26 @@ from readers.forms import DeleteAccountForm, SignupForm
 from stories.selectors import story_detail
 
 
+def cooloff_minutes() -> int:
+    """How long a sign-in lockout lasts, in whole minutes (`SIGNIN_COOLOFF_MINUTES`)."""
+    return max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+
+
+def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in refused by a lockout: 429, saying when to try again.
+
+    The API's token endpoint answers its own 429 problem (newsroom.api.TokenView)."""
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": cooloff_minutes(), "login_url": reverse("readers:login")},
+        status=429,
+    )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _too_many(request, what: str) -> HttpResponse:
     return render(request, "429.html", {"what": what}, status=429)
 
@@ -66,7 +86,8 @@ class RateLimitedPostMixin:
 
 
 class LoginView(RateLimitedPostMixin, auth_views.LoginView):
-    """Django's login, rate limited per address so passwords cannot be guessed at speed."""
+    """Django's login, rate limited per address so passwords cannot be guessed at speed, and
+    locked per account and address after repeated failures (django-axes: `locked_out`)."""
 
     redirect_authenticated_user = True
     rate_group, rate_setting, rate_what = "login", "READER_LOGIN_RATE", "sign-in attempts"

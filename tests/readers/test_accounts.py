@@ -188,3 +188,130 @@ def test_account_pages_need_a_login(client):
         response = client.get(reverse(f"readers:{name}"))
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("readers:login"))
+
+
+# Sign-in lockout (django-axes): per account and address, for a cool-off ---------------------
+
+ATTACKER, ELSEWHERE = "203.0.113.66", "198.51.100.20"
+EDITOR_PASSWORD = "the-Right-passphrase-42"
+
+
+@pytest.fixture
+def editor(db):
+    return User.objects.create_superuser("editor", "editor@example.com", EDITOR_PASSWORD)
+
+
+def admin_login(address, password):
+    client = Client(REMOTE_ADDR=address)
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": password, "next": "/admin/"},
+    )
+    return client, response
+
+
+def _cool_off_passes():
+    """Move every recorded failure back past the cool-off, as if that time had gone by."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import F
+
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - settings.AXES_COOLOFF_TIME)
+
+
+def test_30_wrong_admin_passwords_lock_that_account_for_that_address_only(editor):
+    answers = [admin_login(ATTACKER, f"guess-{n}")[1].status_code for n in range(30)]
+
+    # Five wrong passwords, then a lockout: the form's own refusal, then 429 on the lockout page.
+    assert answers[:4] == [200] * 4
+    assert set(answers[4:]) == {429}
+    _, right = admin_login(ATTACKER, EDITOR_PASSWORD)
+    assert right.status_code == 429
+    page = right.content.decode()
+    assert "Sign-in paused for this account" in page
+    assert "15 minutes" in page
+    assert right["Retry-After"] == "900"
+
+    # The rightful editor, elsewhere, signs in.
+    client, response = admin_login(ELSEWHERE, EDITOR_PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_locked_out_user_recovers_after_the_cool_off(editor):
+    for n in range(5):
+        admin_login(ATTACKER, f"guess-{n}")
+    assert admin_login(ATTACKER, EDITOR_PASSWORD)[1].status_code == 429
+
+    _cool_off_passes()
+
+    assert admin_login(ATTACKER, EDITOR_PASSWORD)[1].status_code == 302
+
+
+def test_staff_unlock_an_account_at_once_with_axes_reset_username(editor):
+    from django.core.management import call_command
+
+    for n in range(5):
+        admin_login(ATTACKER, f"guess-{n}")
+    call_command("axes_reset_username", "editor")
+    assert admin_login(ATTACKER, EDITOR_PASSWORD)[1].status_code == 302
+
+
+def test_reader_login_locks_out_with_the_page_in_the_site_style(client, editor):
+    reader = Client(REMOTE_ADDR=ATTACKER)
+    for n in range(5):
+        reader.post(reverse("readers:login"), {"username": "editor", "password": f"guess-{n}"})
+    response = reader.post(
+        reverse("readers:login"), {"username": "editor", "password": EDITOR_PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "site-header" in response.content.decode()
+    assert "reset it" in response.content.decode()
+    other = Client(REMOTE_ADDR=ELSEWHERE)
+    assert (
+        other.post(
+            reverse("readers:login"), {"username": "editor", "password": EDITOR_PASSWORD}
+        ).status_code
+        == 302
+    )
+
+
+def test_token_endpoint_locks_out_with_a_429_problem(editor):
+    from rest_framework.test import APIClient
+
+    attacker = APIClient(REMOTE_ADDR=ATTACKER)
+    url = "/api/v1/auth/token/"
+    answers = [
+        attacker.post(url, {"username": "editor", "password": f"guess-{n}"}, format="json")
+        for n in range(6)
+    ]
+    assert [a.status_code for a in answers[:4]] == [401] * 4
+    locked = attacker.post(url, {"username": "editor", "password": EDITOR_PASSWORD}, format="json")
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/problem+json"
+    assert locked.json()["code"] == "locked_out"
+    assert int(locked["Retry-After"]) == 900
+    assert "token" not in locked.json()
+
+    elsewhere = APIClient(REMOTE_ADDR=ELSEWHERE)
+    response = elsewhere.post(
+        url, {"username": "editor", "password": EDITOR_PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    _cool_off_passes()
+    response = attacker.post(
+        url, {"username": "editor", "password": EDITOR_PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+
+
+def test_the_right_password_works_beside_an_attacker_on_the_same_address(editor):
+    """Per-address limits are generous: an attacker guessing other accounts from a shared
+    address does not keep the rightful user out."""
+    shared = Client(REMOTE_ADDR=ATTACKER)
+    for n in range(30):
+        shared.post(reverse("readers:login"), {"username": f"victim{n % 6}", "password": "x"})
+    response = Client(REMOTE_ADDR=ATTACKER).post(
+        reverse("readers:login"), {"username": "editor", "password": EDITOR_PASSWORD}
+    )
+    assert response.status_code == 302
