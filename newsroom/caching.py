@@ -1,62 +1,50 @@
-"""Whole-response caching for anonymous reads, keyed by the content version.
+"""Whole-response caching for anonymous reads, keyed by the content version in the database.
 
-Every committed change to anything readers see moves the content version on (stories.sync calls
-`content_version_bump` once per transaction, after its change log is written), so a cached page
-is never served after an edit: not after a person's rename shown on many stories, an unpublish,
-or a trash. A scheduled story going live changes nothing in the database, so the version state
-also holds the next scheduled publication time and moves on by itself when that time passes.
+The version (stories.sync.content_version) is read from the database on every cacheable
+request, in one query of two index probes: the newest row of the content change log, which
+every committed change to anything readers see writes, and the newest publication time
+already passed, which moves by itself when a scheduled story comes out. A stored response is
+found under that version, so an edit made by any process (a second worker, `manage.py`, a
+task worker) is never served stale, and no edit has to reach the cache: there is nothing to
+invalidate, and nothing is lost when Redis is unreachable while an edit commits.
 
-The state lives in the default cache: Redis when REDIS_URL is set, which every worker shares.
-With the local-memory cache each process has its own, which is only right for one process
-(`make run`); production with several workers sets REDIS_URL.
+The cache holds only finished bytes, under (version, scheme, host, method, full path[, Accept]):
+a hit costs that query and one cache GET. A cache that fails is a miss (cache_backends).
 
-A page is stored under its URL together with the version it was built for, and read in the
-same round trip as the state (one MGET), so a hit costs one cache call; an entry whose version
-is not the current one is a miss.
+Anonymous pages and API reads share one Cache-Control rule (`public_cache_control`); an API
+hit is still counted by the view's own throttles (`cache_api_reads`).
 """
 
 import functools
 import gzip
+import hashlib
 import re
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
-from django.utils.decorators import method_decorator
+from rest_framework.exceptions import APIException
 
-STATE_KEY = "newsroom:content-state"
+from stories.sync import content_version
+
 PAGE_PREFIX = "newsroom:page"
 
 
-def _fresh_state() -> dict:
-    from stories.models import Story
+def public_cache_control() -> dict:
+    """Cache-Control of every anonymous page and API read (patch_cache_control's arguments).
 
-    next_live = (
-        Story.objects.scheduled()
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return {"version": uuid.uuid4().hex[:12], "valid_until": next_live}
-
-
-def _current_version(state: dict | None) -> str:
-    """The content version in `state`, renewed when it is missing or a scheduled story's time
-    has come."""
-    if state is None or (
-        state["valid_until"] is not None and state["valid_until"] <= timezone.now()
-    ):
-        state = _fresh_state()
-        cache.set(STATE_KEY, state, timeout=None)
-    return state["version"]
-
-
-def content_version_bump() -> None:
-    """Forget every cached response: called after a content change commits."""
-    cache.delete(STATE_KEY)
+    Browsers revalidate each time (max-age=0: a 304 when the ETag still matches); a shared
+    cache may keep it PAGE_CACHE_SHARED_MAX_AGE seconds and serve it for
+    PAGE_CACHE_STALE_WHILE_REVALIDATE more while it fetches a fresh copy, so a withdrawn story
+    leaves an unpurged CDN within their sum.
+    """
+    return {
+        "public": True,
+        "max_age": 0,
+        "s_maxage": settings.PAGE_CACHE_SHARED_MAX_AGE,
+        "stale_while_revalidate": settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+    }
 
 
 def _cacheable_request(request) -> bool:
@@ -67,11 +55,65 @@ def _cacheable_request(request) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META
 
 
+def _shareable(response) -> bool:
+    return response.status_code == 200 and not response.cookies
+
+
+def _mark(request, response, *, cacheable: bool) -> None:
+    """Anonymous successes are public (the one rule); anything personal is private."""
+    if request.method not in ("GET", "HEAD"):
+        return
+    if cacheable and _shareable(response):
+        if not response.has_header("Cache-Control"):  # the API sets the same rule itself
+            patch_cache_control(response, **public_cache_control())
+    elif not cacheable or response.cookies:
+        patch_cache_control(response, private=True)
+
+
+def _serve(request, build, *, vary_on_accept: bool, gzip_stored: bool, before_hit=None):
+    """`build()`'s response, or the stored copy of it for this content version and URL."""
+    cacheable = _cacheable_request(request)
+    if not getattr(settings, "PAGE_CACHE", True) or not cacheable:
+        response = build()
+        _mark(request, response, cacheable=cacheable)
+        return response
+    key = _key(request, vary_on_accept)
+    stored = cache.get(key)
+    if stored is not None:
+        refusal = before_hit() if before_hit is not None else None
+        if refusal is not None:
+            return refusal
+        response = _for_client(request, stored)
+        response["X-Cache"] = "hit"
+        return response
+    response = build()
+    _mark(request, response, cacheable=True)
+    response["X-Cache"] = "miss"
+    if _shareable(response):
+        vary = ["Cookie"] + (["Accept"] if vary_on_accept else [])
+        patch_vary_headers(response, vary + (["Accept-Encoding"] if gzip_stored else []))
+
+        def store(r):
+            if r.streaming:
+                return  # no bytes to keep
+            # Hashed once here, not by ConditionalGetMiddleware on every hit.
+            if not r.has_header("ETag"):
+                set_response_etag(r)
+            kept = _gzipped(r) if gzip_stored else _bare(r)
+            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+
+        if hasattr(response, "render") and callable(response.render):
+            response.add_post_render_callback(store)
+        else:
+            store(response)
+    return response
+
+
 def cache_anonymous(view=None, *, vary_on_accept: bool = False, gzip_stored: bool = False):
     """Serve anonymous GETs of `view` from the cache, keyed by content version and full URL.
 
-    Only 200 responses that set no cookie are stored. Responses say `Cache-Control: public` with
-    a short max-age for anonymous readers, so a CDN or browser revalidates (ETag) soon after.
+    Only 200 responses that set no cookie are stored, and only those are public
+    (`public_cache_control`); responses for signed-in readers are private.
 
     With `gzip_stored` (the JSON API), a body of GZIP_MIN_BYTES or more is stored compressed,
     once, and served so to clients that accept gzip (every mobile HTTP stack does); others get
@@ -82,38 +124,12 @@ def cache_anonymous(view=None, *, vary_on_accept: bool = False, gzip_stored: boo
     def decorator(view_func):
         @functools.wraps(view_func)
         def wrapped(request, *args, **kwargs):
-            if not getattr(settings, "PAGE_CACHE", True) or not _cacheable_request(request):
-                response = view_func(request, *args, **kwargs)
-                if request.user.is_authenticated:
-                    patch_cache_control(response, private=True)
-                return response
-            key = _key(request, vary_on_accept)
-            found = cache.get_many([STATE_KEY, key])
-            version = _current_version(found.get(STATE_KEY))
-            entry = found.get(key)
-            if entry is not None and entry[0] == version:
-                return _for_client(request, entry[1])
-            response = view_func(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies:
-                if not response.has_header("Cache-Control"):  # the API sets its own
-                    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-                vary = ["Cookie"] + (["Accept"] if vary_on_accept else [])
-                patch_vary_headers(response, vary + (["Accept-Encoding"] if gzip_stored else []))
-
-                def store(r):
-                    if r.streaming:
-                        return  # no bytes to keep
-                    # Hashed once here, not by ConditionalGetMiddleware on every hit.
-                    if not r.has_header("ETag"):
-                        set_response_etag(r)
-                    stored = _gzipped(r) if gzip_stored else _bare(r)
-                    cache.set(key, (version, stored), settings.PAGE_CACHE_SECONDS)
-
-                if hasattr(response, "render") and callable(response.render):
-                    response.add_post_render_callback(store)
-                else:
-                    store(response)
-            return response
+            return _serve(
+                request,
+                lambda: view_func(request, *args, **kwargs),
+                vary_on_accept=vary_on_accept,
+                gzip_stored=gzip_stored,
+            )
 
         return wrapped
 
@@ -165,19 +181,53 @@ def _for_client(request, stored: HttpResponse) -> HttpResponse:
 
 
 def _key(request, vary_on_accept: bool) -> str:
-    parts = [PAGE_PREFIX, request.method, request.get_full_path()]
+    version = hashlib.blake2b(content_version().encode(), digest_size=8).hexdigest()
+    parts = [
+        PAGE_PREFIX,
+        version,
+        request.scheme,
+        request.get_host(),
+        request.method,
+        request.get_full_path(),
+    ]
     if vary_on_accept:
         parts.append(request.META.get("HTTP_ACCEPT", ""))
     return ":".join(parts)
 
 
+def _throttle_refusal(view, request, args, kwargs):
+    """The view's own 429 when its throttles refuse this request, else None: a stored answer
+    must not let a client past the limit the view would have applied."""
+    drf_request = view.initialize_request(request, *args, **kwargs)
+    view.args, view.kwargs, view.request = args, kwargs, drf_request
+    view.headers = view.default_response_headers
+    try:
+        view.check_throttles(drf_request)
+    except APIException as exc:
+        response = view.handle_exception(exc)
+        return view.finalize_response(drf_request, response, *args, **kwargs)
+    return None
+
+
 def cache_api_reads(view_class):
     """Cache a DRF view's anonymous GETs like a page's, per Accept header.
 
-    Applied to `dispatch`, so what is stored is the finished response: rendered, with the
-    view's ETag, Last-Modified and Cache-Control. ConditionalGetMiddleware answers a cached
-    hit's If-None-Match with a 304. Errors (problem+json) are never stored: only 200s are.
+    Wraps `dispatch`, so what is stored is the finished response: rendered, with the view's
+    ETag, Last-Modified and Cache-Control. ConditionalGetMiddleware answers a cached hit's
+    If-None-Match with a 304. Errors (problem+json) are never stored: only 200s are. Before a
+    hit is served, the view's throttle classes count it (and refuse it) as DRF would.
     """
-    return method_decorator(
-        cache_anonymous(vary_on_accept=True, gzip_stored=True), name="dispatch"
-    )(view_class)
+    dispatch = view_class.dispatch
+
+    @functools.wraps(dispatch)
+    def cached_dispatch(self, request, *args, **kwargs):
+        return _serve(
+            request,
+            lambda: dispatch(self, request, *args, **kwargs),
+            vary_on_accept=True,
+            gzip_stored=True,
+            before_hit=lambda: _throttle_refusal(self, request, args, kwargs),
+        )
+
+    view_class.dispatch = cached_dispatch
+    return view_class

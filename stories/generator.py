@@ -17,6 +17,7 @@ from stories.derived import search_document_refresh
 from stories.models import (
     NO_UPDATE_DAY,
     Category,
+    ContentChange,
     HistoricalContext,
     KeyIndicator,
     Scenario,
@@ -25,6 +26,7 @@ from stories.models import (
     StorySource,
 )
 from stories.rich_text import render_markdown
+from stories.sync import record_changes
 from timelines.dates import Precision
 from timelines.models import TimelineEvent
 
@@ -378,6 +380,9 @@ def _generate_chunk(
             for owner, sources in cites
             for source in sources
         )
+    # Bulk inserts send no signals: the change log (offline sync, the page cache's version)
+    # learns of the new stories here, once the chunk commits.
+    record_changes(ContentChange.Kind.STORY, [story.pk for story in stories])
     return {"stories": len(stories), "events": len(rows["events"]), "sources": len(rows["sources"])}
 
 

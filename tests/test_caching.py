@@ -1,25 +1,40 @@
-"""Cached pages are never stale: every kind of edit that changes a page invalidates it."""
+"""The page cache: never stale (the version is in the database), safe to lose (Redis down is a
+miss), public only briefly, keyed by host and scheme, and never a way past the API throttle."""
 
 import datetime as dt
+import logging
+import socket
+import threading
 from unittest import mock
 
 import pytest
+import reversion
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
+from newsroom import cache_backends
 from people.models import Person
 from stories import services
 from stories.models import Source, Story
+from stories.sync import content_version
 from tests.factories import make_story
 from timelines.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db
 
+PUBLIC = "public, max-age=0, s-maxage=10, stale-while-revalidate=10"
+CLOSED_PORT = 7219  # nothing listens here: a Redis that is down
+
 
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE = True
+    settings.PAGE_CACHE_SHARED_MAX_AGE = 10
+    settings.PAGE_CACHE_STALE_WHILE_REVALIDATE = 10
 
 
 @pytest.fixture
@@ -27,28 +42,27 @@ def story():
     return make_story(headline="Cached headline", people=1, sources=2, events=2)
 
 
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
+def page(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, response.content[:300]
     return response.content.decode()
 
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
-    """Run a block as if its transaction committed, so on-commit invalidation happens."""
+    """Run a block as if its transaction committed, so its change-log rows are written."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_second_anonymous_request_is_served_from_the_cache(
-    client, story, django_assert_num_queries
-):
+def test_a_hit_costs_one_query_and_says_so(client, story, django_assert_num_queries):
     url = story.get_absolute_url()
-    page(client, url)
-    with django_assert_num_queries(0):
-        assert "Cached headline" in page(client, url)
-    response = client.get(url)
-    assert response["Cache-Control"] == "public, max-age=60"
-    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the content version; the page is in the cache
+        hit = client.get(url)
+    assert hit["X-Cache"] == "hit" and "Cached headline" in hit.content.decode()
+    assert hit["Cache-Control"] == PUBLIC
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
 @pytest.mark.parametrize(
@@ -60,18 +74,23 @@ def test_second_anonymous_request_is_served_from_the_cache(
         "source rename",
         "unpublish",
         "trash",
+        "purge",
+        "revision revert",
     ],
 )
-def test_every_kind_of_edit_invalidates(client, story, committed, edit, staff_user):
+def test_every_kind_of_edit_is_seen_at_once(client, story, committed, edit, staff_user):
     urls = [story.get_absolute_url(), reverse("stories:home")]
+    with committed(), reversion.create_revision():
+        story.save()  # the revision a revert goes back to
     for url in urls:
         page(client, url)
     person = Person.objects.get(story_roles__story=story)
     source = Source.objects.filter(story_sources__story=story).first()
     with committed():
-        if edit == "headline":
-            story.headline = "Edited headline"
-            story.save()
+        if edit in ("headline", "revision revert"):
+            with reversion.create_revision():
+                story.headline = "Edited headline"
+                story.save()
         elif edit == "new event":
             TimelineEvent.objects.create(
                 story=story, date=dt.date(2027, 1, 1), title="Brand new event", description="x"
@@ -84,20 +103,29 @@ def test_every_kind_of_edit_invalidates(client, story, committed, edit, staff_us
             source.save()
         elif edit == "unpublish":
             services.story_set_status(story=story, user=staff_user, status=Story.Status.UNPUBLISHED)
-        elif edit == "trash":
+        elif edit in ("trash", "purge"):
             services.story_trash(story=story, user=staff_user)
+    if edit == "purge":
+        page(client, urls[1])
+        with committed():
+            services.trash_purge(older_than_days=0, now=timezone.now() + dt.timedelta(days=1))
+    if edit == "revision revert":
+        assert "Edited headline" in page(client, urls[0])
+        with committed():
+            Version.objects.get_for_object(story).last().revision.revert(delete=True)
     expected = {
         "headline": "Edited headline",
         "new event": "Brand new event",
         "person rename": "Renamed Person",
         "source rename": "Renamed Publisher",
+        "revision revert": "Cached headline",
     }
-    if edit in ("unpublish", "trash"):
+    if edit in ("unpublish", "trash", "purge"):
         assert client.get(urls[0]).status_code == 404
         assert "Cached headline" not in page(client, urls[1])
     else:
         assert expected[edit] in page(client, urls[0])
-        if edit in ("headline", "new event"):
+        if edit in ("headline", "new event", "revision revert"):
             assert expected[edit] in page(client, urls[1])
 
 
@@ -109,6 +137,30 @@ def test_scheduled_story_goes_live_without_any_edit(client):
         assert "Scheduled one" in page(client, reverse("stories:home"))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_from_another_connection_moves_the_version(client):
+    """As a `manage.py shell` edit or another worker's: nothing tells this process."""
+    story = make_story(headline="Before the shell edit")
+    url = story.get_absolute_url()
+    assert "Before the shell edit" in page(client, url)
+    assert client.get(url)["X-Cache"] == "hit"
+    before = content_version()
+
+    def shell_edit():
+        try:
+            edited = Story.objects.get(pk=story.pk)
+            edited.headline = "After the shell edit"
+            edited.save()
+        finally:
+            connection.close()
+
+    editor = threading.Thread(target=shell_edit)
+    editor.start()
+    editor.join(10)
+    assert content_version() != before
+    assert "After the shell edit" in page(client, url)
+
+
 def test_signed_in_readers_are_never_served_the_anonymous_copy(client, story):
     url = story.get_absolute_url()
     page(client, url)
@@ -116,7 +168,8 @@ def test_signed_in_readers_are_never_served_the_anonymous_copy(client, story):
     client.force_login(reader)
     response = client.get(url)
     assert "Follow" in response.content.decode()
-    assert "private" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert not response.has_header("X-Cache")
 
 
 def test_staff_preview_of_a_draft_is_not_cached_for_the_public(client, staff_client):
@@ -126,12 +179,41 @@ def test_staff_preview_of_a_draft_is_not_cached_for_the_public(client, staff_cli
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_page_cache_setting_switches_it_off(client, story, settings, django_assert_num_queries):
+def test_page_cache_setting_switches_it_off_but_not_the_headers(
+    client, story, settings, django_assert_num_queries
+):
     settings.PAGE_CACHE = False
     url = story.get_absolute_url()
     page(client, url)
     with django_assert_num_queries(10):
-        page(client, url)
+        response = client.get(url)
+    assert response["Cache-Control"] == PUBLIC and not response.has_header("X-Cache")
+
+
+@pytest.mark.parametrize("max_age, swr", [(10, 10), (30, 0)])
+def test_pages_and_api_share_one_cache_control_rule(client, story, settings, max_age, swr):
+    settings.PAGE_CACHE_SHARED_MAX_AGE = max_age
+    settings.PAGE_CACHE_STALE_WHILE_REVALIDATE = swr
+    expected = f"public, max-age=0, s-maxage={max_age}, stale-while-revalidate={swr}"
+    for url in (story.get_absolute_url(), f"/api/v1/stories/{story.pk}/", "/api/v1/brief/"):
+        assert client.get(url)["Cache-Control"] == expected  # built
+        assert client.get(url)["Cache-Control"] == expected  # from the cache
+
+
+@pytest.mark.parametrize("host", ["news.example", "mirror.example"])
+def test_the_key_holds_host_and_scheme(client, story, settings, host):
+    settings.ALLOWED_HOSTS = ["news.example", "mirror.example"]
+    url = story.get_absolute_url()
+    other = "mirror.example" if host == "news.example" else "news.example"
+    page(client, url, HTTP_HOST=other)  # the first request's host must not stick
+    body = page(client, url, HTTP_HOST=host)
+    assert f'rel="canonical" href="http://{host}{url}"' in body and other not in body
+    secure = client.get(url, HTTP_HOST=host, secure=True).content.decode()
+    assert f'href="https://{host}{url}"' in secure
+    api = client.get(f"/api/v1/stories/{story.pk}/", HTTP_HOST=other)
+    assert other in api.json()["api_url"]
+    api = client.get(f"/api/v1/stories/{story.pk}/", HTTP_HOST=host)
+    assert api.json()["api_url"].startswith(f"http://{host}/")
 
 
 # The API's reads -------------------------------------------------------------------------
@@ -146,12 +228,12 @@ def api(client, url, **headers):
 def test_api_read_is_served_from_the_cache_with_its_etag(client, story, django_assert_num_queries):
     url = f"/api/v1/stories/{story.pk}/"
     first = api(client, url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         second = api(client, url)
-    assert second.content == first.content
+    assert second["X-Cache"] == "hit" and second.content == first.content
     assert second["ETag"] == first["ETag"]
-    assert "public" in second["Cache-Control"]
-    with django_assert_num_queries(0):
+    assert second["Cache-Control"] == PUBLIC
+    with django_assert_num_queries(1):
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
@@ -174,7 +256,7 @@ def test_api_errors_are_not_cached(client, story):
 
 
 @pytest.mark.parametrize("edit", ["headline", "person rename", "unpublish"])
-def test_api_edits_invalidate(client, story, committed, edit, staff_user):
+def test_api_edits_are_seen_at_once(client, story, committed, edit, staff_user):
     detail = f"/api/v1/stories/{story.pk}/"
     person = Person.objects.get(story_roles__story=story)
     urls = [detail, "/api/v1/stories/", "/api/v1/brief/", f"/api/v1/people/{person.pk}/"]
@@ -224,56 +306,20 @@ def test_api_token_clients_are_never_served_the_anonymous_copy(client, story, st
     assert draft.headline not in api(client, "/api/v1/stories/").content.decode()
 
 
-# The production backend: Redis, shared by every worker. -----------------------------------
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The page cache on a real Redis (database 15), as in production; skipped without one."""
-    import redis
-    from django.core.cache import caches
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
-    except redis.ConnectionError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {"BACKEND": "newsroom.cache_backends.RedisCache", "LOCATION": url}
+def test_the_throttle_counts_cache_hits(client, story, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
     }
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
-
-
-def test_redis_hit_is_one_round_trip_and_an_edit_still_invalidates(
-    client, story, redis_cache, committed
-):
-    from redis import Redis
-
-    url = story.get_absolute_url()
-    first = client.get(url)
-    assert first.status_code == 200 and first.has_header("ETag")
-    with mock.patch.object(
-        Redis, "execute_command", autospec=True, side_effect=Redis.execute_command
-    ) as sent:
-        assert "Cached headline" in page(client, url)
-    # The version and the page come back together in one MGET.
-    assert [call.args[1] for call in sent.call_args_list] == ["MGET"]
-    # The ETag was computed when the page was stored, not on every hit.
-    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
-
-    with committed():
-        story.headline = "Renamed after caching"
-        story.save()
-    assert "Renamed after caching" in page(client, url)
-
-
-def test_redis_backend_reuses_one_client_per_pool(redis_cache):
-    backend = redis_cache._cache
-    assert backend.get_client() is backend.get_client()
-    redis_cache.set("k", "v")
-    assert redis_cache.get_many(["k", "missing"]) == {"k": "v"}
+    url = f"/api/v1/stories/{story.pk}/"
+    responses = [client.get(url) for _ in range(4)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert [r.get("X-Cache") for r in responses[:3]] == ["miss", "hit", "hit"]
+    refused = responses[3]
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] == "throttled" and int(refused["Retry-After"]) > 0
+    # Another address has its own budget, served from the same cache entry.
+    assert client.get(url, REMOTE_ADDR="192.0.2.7")["X-Cache"] == "hit"
 
 
 def test_stored_copy_is_the_finished_bytes_and_headers_only(client, story):
@@ -283,7 +329,7 @@ def test_stored_copy_is_the_finished_bytes_and_headers_only(client, story):
     from django.http import HttpResponse
     from rest_framework.response import Response
 
-    from newsroom.caching import PAGE_PREFIX
+    from newsroom.caching import _key
 
     url = f"/api/v1/stories/{story.pk}/"
     first = client.get(url)
@@ -292,7 +338,7 @@ def test_stored_copy_is_the_finished_bytes_and_headers_only(client, story):
     assert hit.content == first.content
     for header in ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Vary"):
         assert hit[header] == first[header]
-    _, stored = cache.get(f"{PAGE_PREFIX}:GET:{url}:")
+    stored = cache.get(_key(RequestFactory().get(url), vary_on_accept=True))
     assert not hasattr(stored, "data") and stored["Content-Encoding"] == "gzip"
 
 
@@ -324,3 +370,156 @@ def test_pages_are_never_compressed_by_the_cache(client, story):
     hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert not hit.has_header("Content-Encoding")
     assert b"Cached headline" in hit.content
+
+
+# The content version ---------------------------------------------------------------------
+
+
+def test_the_version_is_one_query_on_indexes(story, django_assert_num_queries):
+    with django_assert_num_queries(1) as queries:
+        content_version()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # With sequential scans priced out, a plan still holding one has no index to use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan and plan.count("Backward") == 3, plan
+
+
+# Redis: the production backend, and what happens when it is down. -------------------------
+
+
+def redis_settings(url: str, **options) -> dict:
+    return {
+        "default": {
+            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, **options},
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache on a real Redis (database 15), as in production; skipped without one."""
+    import redis
+    from django.core.cache import caches
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = redis_settings(url)
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+@pytest.fixture
+def redis_down(settings, caplog):
+    """The default cache on a Redis port where nothing listens."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", CLOSED_PORT)) == 0:
+            pytest.skip(f"something listens on {CLOSED_PORT}")
+    cache_backends._outages.clear()
+    settings.CACHES = redis_settings(f"redis://127.0.0.1:{CLOSED_PORT}/0")
+    caplog.set_level(logging.INFO, logger="newsroom.cache")
+    yield caplog
+    cache_backends._outages.clear()
+
+
+def test_redis_hit_is_one_get_and_an_edit_needs_no_cache_call(
+    client, story, redis_cache, committed
+):
+    from redis import Redis
+
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200 and first.has_header("ETag")
+    with mock.patch.object(
+        Redis, "execute_command", autospec=True, side_effect=Redis.execute_command
+    ) as sent:
+        assert "Cached headline" in page(client, url)
+        assert [call.args[1] for call in sent.call_args_list] == ["GET"]
+        sent.reset_mock()
+        with committed():
+            story.headline = "Renamed after caching"
+            story.save()
+        assert sent.call_args_list == []  # nothing to invalidate
+    # The browser's copy is out of date too: a full answer, not a 304.
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    assert "Renamed after caching" in page(client, url)
+
+
+def test_redis_backend_reuses_one_client_per_pool(redis_cache):
+    backend = redis_cache._cache
+    assert backend.get_client() is backend.get_client()
+    redis_cache.set("k", "v")
+    assert redis_cache.get_many(["k", "missing"]) == {"k": "v"}
+    pool = backend._get_connection_pool(False)
+    assert pool.connection_kwargs["socket_timeout"] == 0.25
+    assert pool.connection_kwargs["socket_connect_timeout"] == 0.25
+
+
+def test_redis_down_serves_every_read_uncached_and_logs_once(client, story, redis_down):
+    urls = [story.get_absolute_url(), reverse("stories:home"), f"/api/v1/stories/{story.pk}/"]
+    for _ in range(3):
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200 and response["X-Cache"] == "miss"
+    assert "Cached headline" in response.content.decode()
+    warnings = [r for r in redis_down.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()
+    # Readiness says degraded, not down: the site serves without its cache.
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "degraded"
+
+
+def test_redis_down_throttles_and_rate_limits_answer_without_500(client, story, redis_down):
+    # DRF's throttle fails open: without its counters every read is allowed.
+    for _ in range(3):
+        assert client.get("/api/v1/stories/").status_code == 200
+    # django-ratelimit fails closed (RATELIMIT_FAIL_OPEN unset): readers' sign-in POSTs get
+    # the 429 page until Redis is back: no 500, and no unlimited password guessing.
+    response = client.post(reverse("readers:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 429, response.status_code
+
+
+def test_an_edit_while_redis_is_down_commits_and_is_seen(client, story, redis_down, committed):
+    url = story.get_absolute_url()
+    page(client, url)
+    with committed():
+        story.headline = "Edited during the outage"
+        story.save()
+    assert "Edited during the outage" in page(client, url)
+
+
+def test_the_backend_backs_off_then_recovers(settings, caplog, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    cache_backends._outages.clear()
+    backend = cache_backends.RedisCache("redis://127.0.0.1:6390/0", {"OPTIONS": {"BACKOFF": 5}})
+    clock = [1000.0]
+    monkeypatch.setattr(cache_backends.time, "monotonic", lambda: clock[0])
+    calls = []
+
+    def flaky_get(key, default):
+        calls.append(key)
+        if clock[0] < 1010:
+            raise RedisConnectionError("refused")
+        return "value"
+
+    monkeypatch.setattr(backend._cache, "get", flaky_get)
+    caplog.set_level(logging.INFO, logger="newsroom.cache")
+    assert backend.get("k", []) == []  # the caller's default, as for a miss
+    clock[0] += 1
+    assert backend.get("k") is None and len(calls) == 1  # backing off: Redis not tried
+    clock[0] += 5
+    assert backend.get("k") is None and len(calls) == 2  # tried again, still down
+    clock[0] += 6
+    assert backend.get("k") == "value" and backend.available
+    assert [r.levelname for r in caplog.records] == ["WARNING", "INFO"]
+    cache_backends._outages.clear()

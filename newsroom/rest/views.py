@@ -1,12 +1,12 @@
 """What the API's views share: conditional GETs, sparse fieldsets, strict ids, record writes."""
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 from rest_framework import permissions, renderers, serializers
 from rest_framework.response import Response
 
+from newsroom.caching import public_cache_control
 from newsroom.rest.errors import (
     MAX_ID,
     PROBLEM_MEDIA_TYPE,
@@ -18,10 +18,11 @@ from newsroom.rest.rendering import representation_etag
 
 
 def cache_control_for(request) -> dict:
-    """Shared caches may keep anonymous reads briefly; signed-in reads may show drafts."""
+    """Anonymous reads follow the pages' rule (shared caches keep them briefly); signed-in
+    reads may show drafts."""
     if request.user and request.user.is_authenticated:
         return {"private": True, "no_cache": True}
-    return {"public": True, "max_age": settings.API_CACHE_MAX_AGE}
+    return public_cache_control()
 
 
 class ConditionalGetMixin:

@@ -138,7 +138,7 @@ def test_a_stale_if_match_answers_412_and_changes_nothing(admin_api, make_story,
     story = make_story(status=Story.Status.DRAFT)
     url = f"{API}/stories/{story.pk}/"
     stale = admin_api.get(url)["ETag"]
-    admin_api.patch(url, {"dek": "Someone else's edit"}, format="json")  # another editor
+    admin_api.patch(url, {"dek": "Someone else's edit"}, format="json", HTTP_IF_MATCH=stale)
 
     body = {
         "headline": "Mine",

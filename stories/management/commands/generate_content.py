@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from newsroom.caching import content_version_bump
 from stories.generator import SLUG_PREFIX, content_generate
 from stories.models import Story
 
@@ -55,7 +54,6 @@ class Command(BaseCommand):
                 totals = content_generate(
                     stories=stories, seed=seed, workers=workers, progress=bar.update
                 )
-                content_version_bump()  # bulk inserts send no signals
         elapsed = time.monotonic() - started
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
