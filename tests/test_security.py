@@ -220,3 +220,74 @@ def test_a_chunked_body_over_the_limit_answers_413_and_one_under_it_is_read():
     # Under the limit the body reaches the view (Django alone would read it as empty).
     status, body = _wsgi_call(f"{API}/auth/token/", b'{"username": "nobody", "password": "x"}')
     assert status == 401, body
+
+
+# Content-Security-Policy and Permissions-Policy -------------------------------------------------
+
+READER_PAGES = [
+    "/",
+    "/stories/us-russia-restore-military-communication-channel/",
+    "/people/alexus-g-grynkewich/",
+    "/organizations/russian-general-staff/",
+    "/categories/rule-changes/",
+    "/search/?q=russia",
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/no-such-page/",
+]
+STAFF_PAGES = [
+    "/following/",
+    "/accounts/",
+    "/admin/",
+    "/admin/stories/story/",
+    "/api/v1/",
+    "/api/v1/stories/?format=api",
+    "/api/v1/stories/",
+    "/api/docs/",
+    "/api/docs/?script",
+    "/api/redoc/",
+    "/api/schema/",
+]
+
+
+def _directives(response) -> dict[str, list[str]]:
+    policy = response["Content-Security-Policy"]
+    return {
+        name: values
+        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+    }
+
+
+def _assert_policies(response, path):
+    directives = _directives(response)
+    assert directives["default-src"] == ["'self'"], path
+    assert directives["object-src"] == ["'none'"], path
+    assert directives["frame-ancestors"] == ["'none'"], path
+    assert directives["base-uri"] == ["'self'"], path
+    assert directives["form-action"] == ["'self'"], path
+    assert not any("unsafe" in value for values in directives.values() for value in values), path
+    features = dict(part.strip().split("=") for part in response["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
+        assert features[feature] == "()", path
+
+
+@pytest.mark.django_db
+def test_every_reader_page_has_both_policies_and_no_nonce(client, demo_story):
+    for path in READER_PAGES:
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        _assert_policies(response, path)
+        # Reader pages are cached whole: a nonce stored with one would be replayed to everyone.
+        assert "nonce" not in response["Content-Security-Policy"], path
+        assert b"nonce=" not in response.content, path
+
+
+@pytest.mark.django_db
+def test_every_staff_page_admin_api_and_docs_has_both_policies(staff_client, demo_story):
+    pages = [*STAFF_PAGES, f"/admin/stories/story/{demo_story.pk}/change/"]
+    for path in pages:
+        response = staff_client.get(path, HTTP_ACCEPT="text/html,*/*;q=0.8")
+        assert response.status_code == 200, path
+        _assert_policies(response, path)
+    api_error = staff_client.post(f"{API}/stories/", "{", content_type="application/json")
+    _assert_policies(api_error, "an API error")
