@@ -124,6 +124,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on a local file and keep it locked in tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # SQLite has no row locks (select_for_update is ignored): each transaction takes the write
+    # lock when it begins, so writers run one at a time and a version check inside one is safe
+    # (stories.concurrency). A writer waits up to `timeout` seconds for the one before it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 else:
     # Short OLTP queries: PostgreSQL's JIT compiles any plan it estimates as costly, which
     # added 65 ms of compilation to a 0.3 s API list query at 100k stories. The connection's

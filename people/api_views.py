@@ -1,11 +1,12 @@
 """API endpoints for people and organizations."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.parsers import JSONParser, MultiPartParser
 
 from newsroom.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
+from newsroom.rest.preconditions import guarded_write
 from people.filters import OrganizationFilter, PersonFilter
 from people.models import Organization, Person
 from people.serializers import (
@@ -24,8 +25,9 @@ from stories.api_examples import (
     PERSON_EXAMPLE,
     PERSON_WRITE_EXAMPLE,
 )
-from stories.api_views import people_queryset
+from stories.api_querysets import people_queryset
 from stories.filters import can_read_drafts
+from stories.permissions import check_can_change
 
 WRITE_ACTIONS = ("create", "update", "partial_update")
 
@@ -47,6 +49,10 @@ class _InvolvedViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
             detail=self.action != "list",
             public_only=reading and not can_read_drafts(self.request.user),
         )
+
+    def check_change_allowed(self, instance) -> None:
+        # A name or photo shows on every story naming them: published ones need an editor.
+        check_can_change(self.request.user, instance)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -74,20 +80,32 @@ class _InvolvedViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
         examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
     ),
     update=extend_schema(
-        summary="Replace a person",
-        description="Needs `people.change_person`; honours If-Match.",
-        responses={200: PersonDetailSerializer},
-        examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
+        **guarded_write(
+            summary="Replace a person",
+            description="Needs `people.change_person`, and `stories.publish_story` while a "
+            "published (or scheduled) story involves them: their name shows there. If-Match "
+            "required (428 without it, 412 when stale).",
+            responses={200: PersonDetailSerializer},
+            examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
+        )
     ),
     partial_update=extend_schema(
-        summary="Change a person",
-        description="Needs `people.change_person`; honours If-Match.",
-        responses={200: PersonDetailSerializer},
-        examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
+        **guarded_write(
+            summary="Change a person",
+            description="Needs `people.change_person`, and `stories.publish_story` while a "
+            "published (or scheduled) story involves them: their name shows there. If-Match "
+            "required (428 without it, 412 when stale).",
+            responses={200: PersonDetailSerializer},
+            examples=[PERSON_WRITE_EXAMPLE, PERSON_DETAIL_EXAMPLE],
+        )
     ),
     destroy=extend_schema(
-        summary="Delete a person",
-        description="Needs `people.delete_person`. Refused with 409 while a story involves them.",
+        **guarded_write(
+            summary="Delete a person",
+            description="Needs `people.delete_person`; If-Match required. Refused with 409 "
+            "while a story involves them.",
+            responses={204: OpenApiResponse(description="Deleted. No body.")},
+        )
     ),
 )
 class PersonViewSet(_InvolvedViewSet):
@@ -118,21 +136,32 @@ class PersonViewSet(_InvolvedViewSet):
         examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
     ),
     update=extend_schema(
-        summary="Replace an organization",
-        description="Needs `people.change_organization`; honours If-Match.",
-        responses={200: OrganizationDetailSerializer},
-        examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
+        **guarded_write(
+            summary="Replace an organization",
+            description="Needs `people.change_organization`, and `stories.publish_story` "
+            "while a published (or scheduled) story involves it: its name shows there. "
+            "If-Match required (428 without it, 412 when stale).",
+            responses={200: OrganizationDetailSerializer},
+            examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
+        )
     ),
     partial_update=extend_schema(
-        summary="Change an organization",
-        description="Needs `people.change_organization`; honours If-Match.",
-        responses={200: OrganizationDetailSerializer},
-        examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
+        **guarded_write(
+            summary="Change an organization",
+            description="Needs `people.change_organization`, and `stories.publish_story` "
+            "while a published (or scheduled) story involves it: its name shows there. "
+            "If-Match required (428 without it, 412 when stale).",
+            responses={200: OrganizationDetailSerializer},
+            examples=[ORGANIZATION_WRITE_EXAMPLE, ORGANIZATION_DETAIL_EXAMPLE],
+        )
     ),
     destroy=extend_schema(
-        summary="Delete an organization",
-        description="Needs `people.delete_organization`. Refused with 409 while a story "
-        "involves it.",
+        **guarded_write(
+            summary="Delete an organization",
+            description="Needs `people.delete_organization`; If-Match required. Refused with "
+            "409 while a story involves it.",
+            responses={204: OpenApiResponse(description="Deleted. No body.")},
+        )
     ),
 )
 class OrganizationViewSet(_InvolvedViewSet):

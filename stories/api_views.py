@@ -1,8 +1,10 @@
-"""API endpoints for stories, categories and sources, the Daily Brief and offline sync."""
+"""API endpoints for stories and the Daily Brief.
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+Categories and sources are in stories.api_records, offline sync in stories.api_sync; they are
+named here too, where the router (newsroom.api) imports them.
+"""
+
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -10,11 +12,9 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from newsroom.caching import cache_api_reads
 from newsroom.rest import (
@@ -22,78 +22,44 @@ from newsroom.rest import (
     JSONRenderer,
     ListReadMixin,
     ReadMixin,
-    RecordWriteMixin,
     check_if_match,
     representation_etag,
 )
-from people.models import Organization, Person, StoryOrganization, StoryPerson
-from people.serializers import OrganizationSerializer, PersonSerializer
+from newsroom.rest.preconditions import guarded_write
 from readers import selectors as reader_selectors
 from readers.api_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
 from readers.serializers import StoryDetailSerializer
 from stories import exports, selectors, sync
 from stories.api_examples import (
-    CATEGORY_EXAMPLE,
     NEWS_ARTICLE_EXAMPLE,
     NEWS_ARTICLE_JSON_EXAMPLE,
     NINJS_EXAMPLE,
-    SOURCE_DETAIL_EXAMPLE,
-    SOURCE_EXAMPLE,
-    SOURCE_WRITE_EXAMPLE,
     STORY_CARD_EXAMPLE,
     STORY_DETAIL_EXAMPLE,
     STORY_WRITE_EXAMPLE,
-    SYNC_EXAMPLE,
     TIMELINEJS_EXAMPLE,
 )
-from stories.filters import CategoryFilter, SourceFilter, StoryFilter, can_read_drafts
-from stories.models import Category, Source, Story, StorySource, UpdateNote
-from stories.serializers import (
-    CategorySerializer,
-    SourceDetailSerializer,
-    SourceSerializer,
-    SourceWriteSerializer,
-    StoryCardSerializer,
-    StorySerializer,
-)
+from stories.api_querysets import people_queryset, published_count, with_update_notes
+from stories.api_records import CategoryViewSet, SourceViewSet
+from stories.api_sync import SyncView
+from stories.concurrency import lock_story
+from stories.filters import StoryFilter, can_read_drafts
+from stories.models import Story
+from stories.permissions import check_can_change_published
+from stories.serializers import StoryCardSerializer
 from stories.services import check_transition, story_trash
 from stories.write_serializers import StoryWriteSerializer
 from stories.writes import story_write
 
-
-def with_update_notes(stories):
-    """The detail selector's stories plus their public update notes, newest first."""
-    return stories.prefetch_related(
-        Prefetch("update_notes", queryset=UpdateNote.objects.order_by("-created_at", "-pk"))
-    )
-
-
-def published_count(model, owner: str) -> Coalesce:
-    """How many published stories reach each row, as a correlated subquery.
-
-    `model` links the annotated rows to stories (Story itself for categories; StorySource,
-    StoryPerson or StoryOrganization) and `owner` is its foreign key to them. A subquery, not
-    a JOIN with COUNT: the aggregate grouped every one of 900,000 sources before a list page
-    could take its first 20 (3-6 s at 100k stories); the subquery runs for the page's rows.
-    """
-    now = timezone.now()
-    story = "" if model is Story else "story__"
-    rows = model.objects.filter(
-        **{
-            owner: OuterRef("pk"),
-            f"{story}status": Story.Status.PUBLISHED,
-            f"{story}published_at__lte": now,
-            f"{story}deleted_at__isnull": True,
-        }
-    )
-    counted = Count("*") if model is Story else Count("story", distinct=True)
-    return Coalesce(
-        Subquery(
-            rows.order_by().values(owner).annotate(n=counted).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+__all__ = [
+    "BriefViewSet",
+    "CategoryViewSet",
+    "SourceViewSet",
+    "StoryViewSet",
+    "SyncView",
+    "people_queryset",
+    "published_count",
+]
 
 
 def written(view, story: Story, status_code: int) -> Response:
@@ -112,7 +78,6 @@ def written(view, story: Story, status_code: int) -> Response:
 
 
 EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
-READ_ACTIONS = ("list", "retrieve")
 
 
 @extend_schema_view(
@@ -143,34 +108,44 @@ READ_ACTIONS = ("list", "retrieve")
         responses={201: StoryDetailSerializer},
     ),
     update=extend_schema(
-        summary="Replace a story and all its sections",
-        description="Like create, but every section left out is emptied. Send the ETag you "
-        "read in If-Match: if the story changed since, the answer is 412 and nothing is "
-        "written. Needs `stories.change_story`, and `stories.publish_story` when the story "
-        "is or becomes published.",
-        examples=[STORY_WRITE_EXAMPLE, STORY_DETAIL_EXAMPLE],
-        responses={200: StoryDetailSerializer},
+        **guarded_write(
+            summary="Replace a story and all its sections",
+            description="Like create, but every section left out is emptied. If-Match is "
+            "required: send the ETag you read. If the story changed since (its fields, a "
+            "section, or a person, organization or source it shows), the answer is 412 and "
+            "nothing is written; without If-Match, 428. Needs `stories.change_story`, and "
+            "`stories.publish_story` when the story is published (or scheduled) or becomes "
+            "published.",
+            examples=[STORY_WRITE_EXAMPLE, STORY_DETAIL_EXAMPLE],
+            responses={200: StoryDetailSerializer},
+        )
     ),
     partial_update=extend_schema(
-        summary="Change some fields or sections of a story",
-        description="The fields given change; each section given replaces that section; "
-        "others stay. If-Match and permissions as for a full replace.",
-        examples=[
-            OpenApiExample(
-                "Fix the summary line",
-                value={"dek": "Military hotline restored on the day New START expires"},
-                request_only=True,
-            ),
-            STORY_DETAIL_EXAMPLE,
-        ],
-        responses={200: StoryDetailSerializer},
+        **guarded_write(
+            summary="Change some fields or sections of a story",
+            description="The fields given change; each section given replaces that section; "
+            "others stay. If-Match (required) and permissions as for a full replace.",
+            examples=[
+                OpenApiExample(
+                    "Fix the summary line",
+                    value={"dek": "Military hotline restored on the day New START expires"},
+                    request_only=True,
+                ),
+                STORY_DETAIL_EXAMPLE,
+            ],
+            responses={200: StoryDetailSerializer},
+        )
     ),
     destroy=extend_schema(
-        summary="Delete a story",
-        description="Moves the story to the trash, as the admin does: gone from every public "
-        "place at once, restorable by an editor for 30 days. Needs `stories.delete_story` (and "
-        "`stories.publish_story` for a published story). Apps learn of it as a tombstone at "
-        "their next sync.",
+        **guarded_write(
+            summary="Delete a story",
+            description="Moves the story to the trash, as the admin does: gone from every "
+            "public place at once, restorable by an editor for 30 days. If-Match is required, "
+            "as for a replace. Needs `stories.delete_story` (and `stories.publish_story` for a "
+            "published or scheduled story). Apps learn of it as a tombstone at their next "
+            "sync.",
+            responses={204: OpenApiResponse(description="In the trash. No body.")},
+        )
     ),
 )
 @cache_api_reads
@@ -248,6 +223,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         wanted = data.get("status") if isinstance(data, dict) else None
         new_status = wanted if isinstance(wanted, str) else (old_status or Story.Status.DRAFT)
         check_transition(user=self.request.user, old_status=old_status, new_status=new_status)
+        check_can_change_published(self.request.user, [story])
 
     def create(self, request, *args, **kwargs):
         self.check_publish_rights(None, request.data)
@@ -261,27 +237,34 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         )
         return written(self, story, status.HTTP_201_CREATED)
 
-    def update(self, request, *args, partial=False, **kwargs):
+    def locked_story(self, data) -> Story:
+        """The story in the URL, read after its row is locked (until the transaction ends),
+        then checked: may this user change it (403), and is If-Match current (428, 412)?
+        A second writer with the same If-Match waits for the first and then gets 412."""
+        lock_story(self.object_id())
         story = self.get_object()
-        check_if_match(request, representation_etag(self.detail_data(story)))
-        self.check_publish_rights(story, request.data)
-        serializer = StoryWriteSerializer(
-            story, data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        story = story_write(
-            story=story,
-            data=serializer.validated_data,
-            replace_all_sections=not partial,
-            user=request.user,
-        )
+        self.check_publish_rights(story, data)
+        check_if_match(self.request, representation_etag(self.detail_data(story)))
+        return story
+
+    def update(self, request, *args, partial=False, **kwargs):
+        with transaction.atomic():
+            story = self.locked_story(request.data)
+            serializer = StoryWriteSerializer(
+                story, data=request.data, partial=partial, context=self.get_serializer_context()
+            )
+            serializer.is_valid(raise_exception=True)
+            story = story_write(
+                story=story,
+                data=serializer.validated_data,
+                replace_all_sections=not partial,
+                user=request.user,
+            )
         return written(self, story, status.HTTP_200_OK)
 
     def destroy(self, request, *args, **kwargs):
-        story = self.get_object()
-        check_if_match(request, representation_etag(self.detail_data(story)))
-        self.check_publish_rights(story, {})
-        story_trash(story=story, user=request.user)
+        with transaction.atomic():
+            story_trash(story=self.locked_story({}), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _export(self, build):
@@ -348,296 +331,3 @@ class BriefViewSet(ListReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 
     def get_queryset(self):
         return selectors.story_cards()  # what the Daily Brief page shows
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List categories",
-        description="Every category, with its published story count and a link to its stories.",
-        examples=[CATEGORY_EXAMPLE],
-    ),
-    retrieve=extend_schema(
-        summary="Read a category",
-        description="A category, its published story count and the link to list them.",
-        examples=[CATEGORY_EXAMPLE],
-    ),
-)
-@cache_api_reads
-class CategoryViewSet(ReadMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Category.objects.all()
-    serializer_class = CategorySerializer
-    filterset_class = CategoryFilter
-    search_fields = ["name"]
-    ordering_fields = {"name": "name"}
-    ordering = ("name", "pk")
-    timestamp_fields = ()
-
-    def get_queryset(self):
-        return Category.objects.annotate(story_count=published_count(Story, "category"))
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List sources",
-        description="Sources that stories cite, shared between stories.",
-        examples=[SOURCE_EXAMPLE],
-    ),
-    retrieve=extend_schema(
-        summary="Read a source",
-        description="With the published stories that list it.",
-        examples=[SOURCE_DETAIL_EXAMPLE],
-    ),
-    create=extend_schema(
-        summary="Create a source",
-        description="Needs `stories.add_source`.",
-        responses={201: SourceDetailSerializer},
-        examples=[SOURCE_WRITE_EXAMPLE, SOURCE_DETAIL_EXAMPLE],
-    ),
-    update=extend_schema(
-        summary="Replace a source",
-        description="Needs `stories.change_source`; honours If-Match.",
-        responses={200: SourceDetailSerializer},
-        examples=[SOURCE_WRITE_EXAMPLE, SOURCE_DETAIL_EXAMPLE],
-    ),
-    partial_update=extend_schema(
-        summary="Change a source",
-        description="Needs `stories.change_source`; honours If-Match.",
-        responses={200: SourceDetailSerializer},
-        examples=[SOURCE_WRITE_EXAMPLE, SOURCE_DETAIL_EXAMPLE],
-    ),
-    destroy=extend_schema(
-        summary="Delete a source",
-        description="Needs `stories.delete_source`. Refused with 409 while a story lists it.",
-    ),
-)
-@cache_api_reads
-class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
-    queryset = Source.objects.all()
-    filterset_class = SourceFilter
-    search_fields = ["title", "publisher", "authors"]
-    ordering_fields = {"updated_at": "updated_at", "title": "title", "publisher": "publisher"}
-    ordering = ("-updated_at", "-pk")
-    detail_serializer_class = SourceDetailSerializer
-
-    def get_queryset(self):
-        public_only = self.action in READ_ACTIONS and not can_read_drafts(self.request.user)
-        sources = sync.public_records(sync.Kind.SOURCE) if public_only else Source.objects.all()
-        sources = sources.annotate(story_count=published_count(StorySource, "source"))
-        if self.action == "list":
-            return sources
-        return sources.prefetch_related(
-            Prefetch(
-                "stories",
-                queryset=Story.objects.published().order_by("-updated_at", "-pk"),
-                to_attr="published_stories",
-            )
-        )
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return SourceSerializer
-        if self.action in ("create", "update", "partial_update"):
-            return SourceWriteSerializer
-        return SourceDetailSerializer
-
-
-# Offline sync ------------------------------------------------------------------------------
-
-
-class SyncQuerySerializer(serializers.Serializer):
-    since = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        help_text="The `token` of your last sync. Leave out (or empty) on the first sync.",
-    )
-    limit = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=100,
-        default=50,
-        help_text="Page size (default 50). A first sync sends at most this many objects of "
-        "each kind per response; a later sync at most this many changed objects (plus the "
-        "people, organizations and sources of the stories it sends). `has_more` says when "
-        "to call again at once with the new token.",
-    )
-
-
-class TombstoneSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(
-        choices=["story", "category", "person", "organization", "source"],
-        help_text="What kind of object to forget.",
-    )
-    id = serializers.IntegerField(help_text="Its id.")
-
-
-class SyncPersonSerializer(PersonSerializer):
-    """A person as sync sends them: the person's own fields. Which stories they are in, and
-    their role there, come with the stories (each story lists its people)."""
-
-    class Meta(PersonSerializer.Meta):
-        fields = [*PersonSerializer.Meta.fields, "bio", "created_at"]
-
-
-class SyncOrganizationSerializer(OrganizationSerializer):
-    """An organization as sync sends it, without its story list (see SyncPersonSerializer)."""
-
-    class Meta(OrganizationSerializer.Meta):
-        fields = [*OrganizationSerializer.Meta.fields, "created_at"]
-
-
-class SyncSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Pass as `since` on your next sync.")
-    full = serializers.BooleanField(
-        help_text="True for the first sync and all its follow-up pages: together they hold "
-        "everything published, so once `has_more` is false drop any local copy they did not "
-        "include."
-    )
-    has_more = serializers.BooleanField(
-        help_text="Call again now with `token` for the rest. In a first sync, true until the "
-        "last page of sources."
-    )
-    stories = StorySerializer(
-        many=True,
-        help_text="Whole stories to store or replace, by id. A first sync sends every "
-        "published story before any category, person, organization or source.",
-    )
-    categories = CategorySerializer(
-        many=True, help_text="Categories to store or replace, by id (every category is public)."
-    )
-    people = SyncPersonSerializer(
-        many=True,
-        help_text="People to store or replace, by id: only those a published story involves.",
-    )
-    organizations = SyncOrganizationSerializer(
-        many=True,
-        help_text="Organizations to store or replace, by id: only those a published story "
-        "involves.",
-    )
-    sources = SourceSerializer(
-        many=True,
-        help_text="Sources to store or replace, by id: only those a published story lists.",
-    )
-    deleted = TombstoneSerializer(
-        many=True,
-        help_text="Objects that were deleted, unpublished or never public: remove them.",
-    )
-
-
-@cache_api_reads
-class SyncView(APIView):
-    """Everything an app needs to work offline, and later only what changed."""
-
-    permission_classes = [AllowAny]  # published content only, for everyone
-
-    @extend_schema(
-        summary="Sync for offline reading",
-        description="Call without `since` the first time, then again with each returned "
-        "`token` as `since` while `has_more` is true. Together these pages (`full: true`) "
-        "hold every published story in full, then every category, person, organization and "
-        "source readers may see, kind after kind, each in id order: at most `limit` objects "
-        "of each kind per page, and a page moves on to the next kind only once it holds the "
-        "last of the current one. Keep the last `token`; next time pass it as `since` to get "
-        "only what was created or changed since the first page was read (so whatever changed "
-        "while you paged comes too), as whole objects, and `deleted` tombstones (type and "
-        "id) for what was deleted or unpublished, again in pages while `has_more` is true. "
-        "Tokens never expire; a damaged one answers 400 naming `since`, and the app should "
-        "then sync again from scratch.",
-        parameters=[SyncQuerySerializer],
-        responses={200: SyncSerializer},
-        examples=[SYNC_EXAMPLE],
-    )
-    def get(self, request, *args, **kwargs):
-        query = SyncQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        position = None
-        if query.validated_data.get("since"):
-            try:
-                position = sync.SyncPosition.from_token(query.validated_data["since"])
-            except sync.InvalidToken as exc:
-                raise serializers.ValidationError({"since": [str(exc)]}) from None
-        batch = sync.sync_batch(
-            position=position,
-            limit=query.validated_data["limit"],
-            records={
-                sync.Kind.CATEGORY: Category.objects.annotate(
-                    story_count=published_count(Story, "category")
-                ),
-                # Without their story lists: an organization can be in thousands of stories,
-                # which made a page of 100 organizations 10 MB at 100k stories.
-                sync.Kind.PERSON: people_queryset(Person, detail=False),
-                sync.Kind.ORGANIZATION: people_queryset(Organization, detail=False),
-                sync.Kind.SOURCE: Source.objects.annotate(
-                    story_count=published_count(StorySource, "source")
-                ),
-            },
-        )
-        context = {"request": request, "view": self}
-        records = batch.records
-        response = Response(
-            {
-                "token": batch.position.to_token(),
-                "full": batch.full,
-                "has_more": batch.has_more,
-                "stories": StorySerializer(
-                    _sync_stories(batch.story_ids), many=True, context=context
-                ).data,
-                "categories": CategorySerializer(
-                    records[sync.Kind.CATEGORY], many=True, context=context
-                ).data,
-                "people": SyncPersonSerializer(
-                    records[sync.Kind.PERSON], many=True, context=context
-                ).data,
-                "organizations": SyncOrganizationSerializer(
-                    records[sync.Kind.ORGANIZATION], many=True, context=context
-                ).data,
-                "sources": SourceSerializer(
-                    records[sync.Kind.SOURCE], many=True, context=context
-                ).data,
-                "deleted": batch.deleted,
-            }
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-def _sync_stories(ids) -> list[Story]:
-    stories = list(
-        with_update_notes(selectors.story_detail_queryset()).filter(pk__in=ids).order_by("pk")
-    )
-    selectors.attach_citations_many(stories)
-    return stories
-
-
-def people_queryset(model, *, detail: bool, public_only: bool = True):
-    """People or organizations with their published story count, and roles for a detail.
-
-    With `public_only`, only those a published story involves, as on the reader site.
-    """
-    kind = sync.Kind.PERSON if model is Person else sync.Kind.ORGANIZATION
-    queryset = sync.public_records(kind) if public_only else model.objects.all()
-    through = StoryPerson if model is Person else StoryOrganization
-    owner = "person" if model is Person else "organization"
-    queryset = queryset.annotate(story_count=published_count(through, owner))
-    if not detail:
-        return queryset
-    return queryset.prefetch_related(
-        Prefetch(
-            "story_roles",
-            queryset=through.objects.filter(story__in=Story.objects.published())
-            .select_related("story")
-            # A role shows four of the story's fields; its text columns are large, and an
-            # organization can be in thousands of stories.
-            .only(
-                owner,
-                "role",
-                "status",
-                "position",
-                "story__slug",
-                "story__headline",
-                "story__updated_at",
-            )
-            .order_by("-story__updated_at", "-story__pk"),
-            to_attr="published_roles",
-        )
-    )

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -672,14 +674,27 @@ STORY_SECTIONS = [
     "update_notes",
     "story_sources",
 ]
-# The version counter and the trash state are not content: restoring an old revision must
-# neither take the counter back (edit-conflict checks rely on it) nor move the story in or out
-# of the trash.
-reversion.register(
-    Story,
-    follow=STORY_SECTIONS,
-    exclude=["version", "deleted_at", "deleted_by", "latest_update_on", "search_document"],
-)
+# The version counter, the trash state and the derived columns are not content: restoring an
+# old revision must neither take the counter back (edit-conflict checks rely on it) nor move
+# the story in or out of the trash.
+NOT_REVISIONED = ("version", "deleted_at", "deleted_by", "latest_update_on", "search_document")
+reversion.register(Story, follow=STORY_SECTIONS, exclude=list(NOT_REVISIONED))
+
+
+@receiver(pre_save, sender=Story, dispatch_uid="story-raw-save-keeps-version")
+def _raw_save_keeps_what_revisions_lack(sender, instance, raw=False, **kwargs):
+    """A revision restored (a raw save) carries none of NOT_REVISIONED, so it would write their
+    defaults: version 1, out of the trash. Keep the stored values, and count the version on."""
+    if not raw or instance.pk is None:
+        return
+    attnames = [Story._meta.get_field(name).attname for name in NOT_REVISIONED]
+    stored = Story.all_objects.filter(pk=instance.pk).values(*attnames).first()
+    if stored is not None:
+        for attname, value in stored.items():
+            setattr(instance, attname, value)
+        instance.version = stored["version"] + 1
+
+
 for section_model in (
     StorySource,
     KeyIndicator,

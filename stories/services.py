@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from stories.concurrency import lock_stories, lock_story, stories_changed
 from stories.models import Source, Story, StorySource
+from stories.permissions import can_publish, check_can_change_published
 
 
 @transaction.atomic
@@ -88,6 +90,8 @@ def demo_load() -> dict[str, int]:
         sources[key], changed = _upsert(Source, lookup, values)
         tally("sources", changed)
 
+    # An editor may have the story open: lock it, and move its version on if sections change.
+    lock_stories(*Story.all_objects.filter(slug=demo.STORY["slug"]).values_list("pk", flat=True))
     story_values = {k: v for k, v in demo.STORY.items() if k != "slug"}
     story_values.update(category=category, status=Story.Status.PUBLISHED)
     story, changed = _upsert(Story, {"slug": demo.STORY["slug"]}, story_values)
@@ -144,18 +148,15 @@ def demo_load() -> dict[str, int]:
         )
         tally("story sources", changed)
     tally("story sources", bool(story_sync_cited_sources(story=story)))
+    section_kinds = set(counts) - {"categories", "sources", "people", "organizations", "stories"}
+    if not counts.get("stories") and any(counts[kind] for kind in section_kinds):
+        stories_changed(story.pk)
     return counts
 
 
 # --- Editorial workflow -------------------------------------------------------------------
 
 TRASH_DAYS = 30
-PUBLISH_PERMISSION = "stories.publish_story"
-
-
-def can_publish(user) -> bool:
-    """Whether `user` may make a story public, withdraw it, or change a published one."""
-    return bool(user and user.has_perm(PUBLISH_PERMISSION))
 
 
 def audit_record(*, actor, action: str, story: Story, detail: str = ""):
@@ -190,21 +191,32 @@ def transition_audit_action(*, old_status: str | None, story: Story) -> str | No
 
 
 def check_transition(*, user, old_status: str | None, new_status: str) -> None:
-    """Raise PermissionDenied when `user` may not move a story from `old_status` to `new_status`."""
+    """Raise PermissionDenied when `user` may not move a story from `old_status` to `new_status`.
+
+    Changing what a published story shows, without moving it, is
+    `permissions.check_can_change_published`.
+    """
     restricted = {Story.Status.PUBLISHED, Story.Status.UNPUBLISHED}
     if (new_status in restricted or old_status in restricted) and old_status != new_status:
         if not can_publish(user):
             raise PermissionDenied(
                 "Only editors can publish or withdraw a story. Submit it for review instead."
             )
-    if old_status == Story.Status.PUBLISHED and not can_publish(user):
-        raise PermissionDenied("Only editors can change a published story.")
 
 
 @transaction.atomic
 def story_set_status(*, story: Story, user, status: str, published_at=None) -> Story:
-    """Move `story` to `status` (publish, schedule, submit, withdraw) and audit it."""
+    """Move `story` to `status` (publish, schedule, submit, withdraw) and audit it.
+
+    Works on the stored story, locked: a copy loaded earlier would write back stale fields.
+    Asking for the status it has (and no new time) changes nothing.
+    """
+    lock_stories(story.pk)
+    story.refresh_from_db()
     check_transition(user=user, old_status=story.status, new_status=status)
+    check_can_change_published(user, [story])
+    if story.status == status and published_at in (None, story.published_at):
+        return story
     old_status = story.status
     story.status = status
     if published_at is not None:
@@ -222,6 +234,7 @@ def story_set_status(*, story: Story, user, status: str, published_at=None) -> S
 @transaction.atomic
 def story_trash(*, story: Story, user) -> Story:
     """Move `story` to the trash: gone from every public place, restorable for TRASH_DAYS days."""
+    lock_stories(story.pk)
     story.deleted_at = timezone.now()
     story.deleted_by = user if getattr(user, "pk", None) else None
     Story.all_objects.filter(pk=story.pk).update(
@@ -236,6 +249,7 @@ def story_trash(*, story: Story, user) -> Story:
 @transaction.atomic
 def story_restore(*, story: Story, user) -> Story:
     """Bring `story` back from the trash with the status it had."""
+    lock_stories(story.pk)
     Story.all_objects.filter(pk=story.pk).update(
         deleted_at=None, deleted_by=None, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -274,9 +288,11 @@ def story_conflict(*, story: Story, seen_version: int, seen_at) -> str | None:
     """Describe who changed `story`, and what, since an editor loaded it at `seen_version`.
 
     Returns None when nobody saved it in between. The message names the people and the parts
-    they changed, so the editor knows what to copy into the current version.
+    they changed, so the editor knows what to copy into the current version. The story's row
+    stays locked until the transaction ends, so no save can come between this check and the
+    caller's write (call it inside the write's transaction).
     """
-    current = Story.all_objects.filter(pk=story.pk).values_list("version", flat=True).first()
+    current = lock_story(story.pk)
     if current is None or current == seen_version:
         return None
     from reversion.models import Version

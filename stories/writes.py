@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories.concurrency import lock_row, lock_stories, stories_changed
 from stories.derived import refresh_once, sections_changed
 from stories.models import (
     Category,
@@ -39,7 +40,14 @@ def story_write(*, story: Story | None, data: dict, replace_all_sections: bool, 
     their ids survive. Citations are source numbers in the story's list. Everything happens in
     one transaction: on any error nothing is written. The result is kept as a revision (with
     every section) by `user`, and a change of status is audited, as an admin save would be.
+
+    The story's row is locked first; `story` must be the stored version, read under that lock
+    after the caller compared it with what the client saw (a stale copy raises EditConflict).
     """
+    if story is not None:
+        stored = lock_stories(story.pk).get(story.pk)
+        if stored != story.version:
+            raise EditConflict(f"Story {story.pk} is at version {stored}, not {story.version}.")
     old_status = story.status if story is not None else None
     with reversion.create_revision(), refresh_once():
         story = _story_write(story=story, data=data, replace_all_sections=replace_all_sections)
@@ -187,18 +195,25 @@ def _replace_rows(story, model, rows, source_ids, *, positioned: bool) -> None:
     )
 
 
-def _touch_stories(*story_ids) -> None:
-    # The story's representation changed with its timeline: its updated_at says so.
-    Story.objects.filter(pk__in={i for i in story_ids if i}).update(updated_at=timezone.now())
+class EditConflict(Exception):
+    """A write was handed a copy older than the stored row: compare versions under the lock."""
 
 
 @transaction.atomic
 def event_write(*, event: TimelineEvent | None, data: dict) -> TimelineEvent:
-    """Create or change one timeline event; `cites` are numbers in its story's source list."""
+    """Create or change one timeline event; `cites` are numbers in its story's source list.
+
+    Locks the story (both, when the event moves) and the event, and moves the stories'
+    versions on: the event is part of what each story shows.
+    """
     data = dict(data)
     cites = data.pop("cites", None)
+    if event is not None:
+        lock_row(TimelineEvent, event.pk)
+    new_story = data.get("story")
     event = event or TimelineEvent()
     previous_story_id = event.story_id
+    lock_stories(previous_story_id, new_story.pk if new_story is not None else None)
     for name, value in data.items():
         setattr(event, name, value)
     event.save()
@@ -209,13 +224,14 @@ def event_write(*, event: TimelineEvent | None, data: dict) -> TimelineEvent:
             .values_list("source_id", flat=True)
         )
         event.sources.set([source_ids[number - 1] for number in cites])
-    _touch_stories(event.story_id, previous_story_id)
+    stories_changed(event.story_id, previous_story_id)
     return event
 
 
 @transaction.atomic
 def event_delete(*, event: TimelineEvent) -> None:
-    """Delete one timeline event."""
+    """Delete one timeline event, its story locked; the story's version moves on."""
+    lock_row(TimelineEvent, event.pk)
     story_id = event.story_id
     event.delete()
-    _touch_stories(story_id)
+    stories_changed(story_id)

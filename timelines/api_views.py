@@ -1,15 +1,17 @@
 """API endpoint for timeline events across stories."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
 
 from newsroom.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
+from newsroom.rest.preconditions import guarded_write
 from stories.api_examples import EVENT_EXAMPLE, EVENT_WRITE_EXAMPLE
+from stories.concurrency import lock_row
 from stories.filters import visible_stories
-from stories.models import Story, StorySource
+from stories.models import StorySource
+from stories.permissions import check_can_change_published
 from stories.writes import event_delete, event_write
 from timelines.filters import EventFilter
 from timelines.models import TimelineEvent
@@ -52,27 +54,37 @@ def attach_event_citations(events) -> None:
     create=extend_schema(
         summary="Add an event to a story",
         description="Needs `timelines.add_timelineevent`, and `stories.publish_story` when "
-        "the story is published. `cites` are numbers in the story's source list.",
+        "the story is published or scheduled. `cites` are numbers in the story's source list. "
+        "The story's ETag changes with it.",
         responses={201: EventSerializer},
         examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
     ),
     update=extend_schema(
-        summary="Replace an event",
-        description="Needs `timelines.change_timelineevent` (and `stories.publish_story` for a "
-        "published story); honours If-Match.",
-        responses={200: EventSerializer},
-        examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
+        **guarded_write(
+            summary="Replace an event",
+            description="Needs `timelines.change_timelineevent` (and `stories.publish_story` "
+            "for a published or scheduled story, the one it is in and the one it moves to). "
+            "If-Match required (428 without it, 412 when stale). The story's ETag and version "
+            "change with it, so a story write holding the old one is refused.",
+            responses={200: EventSerializer},
+            examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
+        )
     ),
     partial_update=extend_schema(
-        summary="Change an event",
-        description="As replace, for the fields given.",
-        responses={200: EventSerializer},
-        examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
+        **guarded_write(
+            summary="Change an event",
+            description="As replace, for the fields given.",
+            responses={200: EventSerializer},
+            examples=[EVENT_WRITE_EXAMPLE, EVENT_EXAMPLE],
+        )
     ),
     destroy=extend_schema(
-        summary="Delete an event",
-        description="Needs `timelines.delete_timelineevent` (and `stories.publish_story` for a "
-        "published story).",
+        **guarded_write(
+            summary="Delete an event",
+            description="Needs `timelines.delete_timelineevent` (and `stories.publish_story` "
+            "for a published or scheduled story); If-Match required.",
+            responses={204: OpenApiResponse(description="Deleted. No body.")},
+        )
     ),
 )
 @cache_api_reads
@@ -113,21 +125,16 @@ class EventViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
         attach_event_citations([event])
         return super().detail_data(event)
 
-    def check_story_rights(self, story: Story) -> None:
-        if story.status == Story.Status.PUBLISHED and not self.request.user.has_perm(
-            "stories.publish_story"
-        ):
-            raise PermissionDenied(
-                "The story is published: changing its timeline needs the publish permission."
-            )
+    def lock_record(self, pk: int) -> None:
+        lock_row(TimelineEvent, pk)  # its story's row first, as every story write does
+
+    def check_change_allowed(self, event) -> None:
+        check_can_change_published(self.request.user, [event.story])
 
     def save_record(self, serializer, instance=None):
-        if instance is not None:
-            self.check_story_rights(instance.story)
-        if "story" in serializer.validated_data:
-            self.check_story_rights(serializer.validated_data["story"])
+        if "story" in serializer.validated_data:  # a new event, or one moving to that story
+            check_can_change_published(self.request.user, [serializer.validated_data["story"]])
         return event_write(event=instance, data=serializer.validated_data)
 
     def delete_record(self, event) -> None:
-        self.check_story_rights(event.story)
         event_delete(event=event)

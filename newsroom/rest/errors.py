@@ -41,6 +41,18 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class PreconditionRequired(exceptions.APIException):
+    """428: a write to an existing object came without If-Match (RFC 6585)."""
+
+    status_code = 428
+    default_detail = (
+        "Send If-Match with the ETag you last read (GET this object first): writes to an "
+        "existing object are refused without it, so that nobody overwrites a change they "
+        "have not seen. `If-Match: *` overwrites whatever is there."
+    )
+    default_code = "precondition_required"
+
+
 def _plain(detail):
     """ErrorDetail trees as plain JSON: lists of row errors become objects keyed by row index."""
     if isinstance(detail, dict):

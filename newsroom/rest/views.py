@@ -1,5 +1,6 @@
 """What the API's views share: conditional GETs, sparse fieldsets, strict ids, record writes."""
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
@@ -11,6 +12,7 @@ from newsroom.rest.errors import (
     MAX_ID,
     PROBLEM_MEDIA_TYPE,
     PreconditionFailed,
+    PreconditionRequired,
     bad_param,
     problem,
 )
@@ -116,10 +118,12 @@ class SparseFieldsMixin:
 
 
 def check_if_match(request, current_etag: str) -> None:
-    """Raise 412 when If-Match is present and names none of the current representation's tags."""
+    """Raise 428 without If-Match, and 412 when it names none of the current representation's
+    tags. Call it with the object's row locked (see RecordWriteMixin), or two writers holding
+    the same tag both pass before either writes."""
     header = request.headers.get("If-Match")
-    if header is None:
-        return
+    if header is None or not header.strip():
+        raise PreconditionRequired()
     tags = parse_etags(header)
     if "*" in tags:
         return
@@ -144,11 +148,16 @@ class ListReadMixin(ConditionalGetMixin, SparseFieldsMixin):
     # Any path segment reaches the view, so a malformed id is a 400 naming it, not a 404.
     lookup_value_regex = "[^/]+"
 
-    def get_object(self):  # ReadMixin's, here so every view's ids are strict
+    def object_id(self) -> int:
+        """The id in the URL; a 400 naming `id` when it is not a whole number in range."""
         lookup = self.lookup_url_kwarg or self.lookup_field
         raw = str(self.kwargs.get(lookup, ""))
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
             raise bad_param("id", "Enter the object's id: a whole number from 1.")
+        return int(raw)
+
+    def get_object(self):  # ReadMixin's, here so every view's ids are strict
+        self.object_id()
         return super().get_object()
 
     def related_timestamps(self, obj) -> list:
@@ -195,12 +204,31 @@ class ReadMixin(ListReadMixin):
 class RecordWriteMixin:
     """Create, update and delete for a plain record, answering as its detail read would.
 
-    Writes answer with the detail representation and its ETag (and Location on create);
-    updates and deletes honour If-Match. Set `detail_serializer_class`; override
-    `save_record` / `delete_record` to route writes through a service.
+    Writes answer with the detail representation and its ETag (and Location on create).
+    Updates and deletes require If-Match (428 without it) and are atomic: in one transaction
+    the row is locked (`lock_record`), read, checked (`check_change_allowed`, then If-Match
+    against the representation read under the lock: 412 when stale), and written. Set
+    `detail_serializer_class`; override `save_record` / `delete_record` to route writes
+    through a service.
     """
 
     detail_serializer_class: type
+
+    def lock_record(self, pk: int) -> None:
+        """Lock the row about to change until the transaction ends (SELECT … FOR UPDATE)."""
+        rows = self.get_queryset().model._base_manager.select_for_update().filter(pk=pk)
+        list(rows.values_list("pk", flat=True))
+
+    def check_change_allowed(self, instance) -> None:
+        """Hook: raise PermissionDenied when the user may not change or delete `instance`."""
+
+    def locked_object(self):
+        """The object named in the URL, read after its row is locked, and allowed to change."""
+        self.lock_record(self.object_id())
+        instance = self.get_object()
+        self.check_change_allowed(instance)
+        check_if_match(self.request, representation_etag(self.detail_data(instance)))
+        return instance
 
     def detail_data(self, instance) -> dict:
         return self.detail_serializer_class(instance, context=self.get_serializer_context()).data
@@ -225,15 +253,14 @@ class RecordWriteMixin:
         return self.detail_response(instance.pk, 201)
 
     def update(self, request, *args, partial=False, **kwargs):
-        instance = self.get_object()
-        check_if_match(request, representation_etag(self.detail_data(instance)))
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        self.save_record(serializer, instance)
+        with transaction.atomic():
+            instance = self.locked_object()
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.save_record(serializer, instance)
         return self.detail_response(instance.pk, 200)
 
     def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()
-        check_if_match(request, representation_etag(self.detail_data(instance)))
-        self.delete_record(instance)
+        with transaction.atomic():
+            self.delete_record(self.locked_object())
         return Response(status=204)

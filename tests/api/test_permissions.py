@@ -9,6 +9,7 @@ import pytest
 from stories.models import Story
 from tests import factories
 from tests.api.conftest import token_client
+from tests.api.if_match import if_match
 
 API = "/api/v1"
 ROLES = ["anonymous", "reader", "writer", "editor", "admin"]
@@ -16,6 +17,15 @@ ROLES = ["anonymous", "reader", "writer", "editor", "admin"]
 
 def client_for(role, users):
     return token_client(None if role == "anonymous" else users[role])
+
+
+def current_etag(client, url, users) -> dict:
+    """If-Match for a write to `url`: the ETag this client reads, or (when it may not read
+    it) an admin's, so that only the permission decides the answer."""
+    response = client.get(url)
+    if response.status_code != 200:
+        response = token_client(users["admin"]).get(url)
+    return {"HTTP_IF_MATCH": response["ETag"]}
 
 
 def new_story_body(slug, category, status="draft"):
@@ -63,18 +73,15 @@ def test_story_permission_matrix(users, make_story, role, action):
     elif action == "create published":
         body = new_story_body("new", category, status="published")
         response = client.post(f"{API}/stories/", body, format="json")
-    elif action == "update draft":
-        response = client.patch(f"{API}/stories/{draft.pk}/", {"dek": "Changed"}, format="json")
-    elif action == "update published":
-        response = client.patch(f"{API}/stories/{published.pk}/", {"dek": "Changed"}, format="json")
-    elif action == "publish a draft":
-        response = client.patch(
-            f"{API}/stories/{draft.pk}/", {"status": "published"}, format="json"
-        )
-    elif action == "delete draft":
-        response = client.delete(f"{API}/stories/{draft.pk}/")
     else:
-        response = client.delete(f"{API}/stories/{published.pk}/")
+        story = published if action.endswith("published") else draft
+        url = f"{API}/stories/{story.pk}/"
+        if_match = current_etag(client, url, users)
+        if action.startswith("delete"):
+            response = client.delete(url, **if_match)
+        else:
+            body = {"status": "published"} if action == "publish a draft" else {"dek": "Changed"}
+            response = client.patch(url, body, format="json", **if_match)
 
     assert response.status_code == expected, (role, action, response.content)
     if expected >= 400:
@@ -137,11 +144,13 @@ def test_record_permission_matrix(users, make_story, role, action, endpoint):
         response = client.post(f"{API}/{endpoint}/", body, format="json")
     elif action == "update":
         field = "title" if endpoint in ("people", "sources", "events") else "kind"
+        url = f"{API}/{endpoint}/{existing().pk}/"
         response = client.patch(
-            f"{API}/{endpoint}/{existing().pk}/", {field: "Changed"}, format="json"
+            url, {field: "Changed"}, format="json", **current_etag(client, url, users)
         )
     else:
-        response = client.delete(f"{API}/{endpoint}/{existing().pk}/")
+        url = f"{API}/{endpoint}/{existing().pk}/"
+        response = client.delete(url, **current_etag(client, url, users))
 
     assert response.status_code == expected, (role, action, endpoint, response.content)
 
@@ -151,13 +160,14 @@ def test_timeline_of_a_published_story_needs_the_publish_permission(users, make_
     event = story.events.first()
     writer, editor = token_client(users["writer"]), token_client(users["editor"])
 
-    refused = writer.patch(f"{API}/events/{event.pk}/", {"title": "Rewritten"}, format="json")
+    url = f"{API}/events/{event.pk}/"
+    refused = writer.patch(url, {"title": "Rewritten"}, format="json", **if_match(writer, url))
     added = writer.post(
         f"{API}/events/",
         {"story": story.pk, "date": "2026-01-01", "title": "Sneaked in", "description": "."},
         format="json",
     )
-    allowed = editor.patch(f"{API}/events/{event.pk}/", {"title": "Rewritten"}, format="json")
+    allowed = editor.patch(url, {"title": "Rewritten"}, format="json", **if_match(editor, url))
 
     assert (refused.status_code, added.status_code, allowed.status_code) == (403, 403, 200)
     assert story.events.filter(title="Sneaked in").count() == 0
@@ -223,8 +233,10 @@ def test_the_editorial_groups_get_the_matrix_roles(django_user_model, make_story
 
     created = client.post(f"{API}/stories/", new_story_body("by-group", category), format="json")
     story_url = f"{API}/stories/{created.json().get('id')}/"
-    published = client.patch(story_url, {"status": "published"}, format="json")
-    deleted = client.delete(story_url)
+    published = client.patch(
+        story_url, {"status": "published"}, format="json", **if_match(client, story_url)
+    )
+    deleted = client.delete(story_url, **if_match(client, story_url))
 
     assert created.status_code == expected["draft"]
     assert published.status_code == expected["publish"]

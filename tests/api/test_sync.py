@@ -12,6 +12,7 @@ from stories.services import trash_purge
 from stories.sync import TOKEN_SALT, SyncPosition, latest_change_id
 from tests import factories
 from tests.api.conftest import token_client
+from tests.api.if_match import if_match
 
 API = "/api/v1"
 
@@ -74,7 +75,8 @@ def test_additions_and_edits_come_in_the_next_sync(api, admin_api, make_story, c
 
     with committed():
         added = make_story()
-        admin_api.patch(f"{API}/stories/{story.pk}/", {"dek": "Edited"}, format="json")
+        url = f"{API}/stories/{story.pk}/"
+        admin_api.patch(url, {"dek": "Edited"}, format="json", **if_match(admin_api, url))
     changes = sync(api, token)
 
     assert changes["full"] is False
@@ -95,7 +97,8 @@ def test_a_renamed_person_resends_the_stories_showing_them(api, admin_api, make_
     token = sync(api)["token"]
 
     with committed():
-        admin_api.patch(f"{API}/people/{person.pk}/", {"name": "New Name"}, format="json")
+        url = f"{API}/people/{person.pk}/"
+        admin_api.patch(url, {"name": "New Name"}, format="json", **if_match(admin_api, url))
     changes = sync(api, token)
 
     assert ids(changes, "people") == {person.pk}
@@ -109,9 +112,8 @@ def test_an_event_edit_resends_its_story(api, admin_api, make_story, committed):
     token = sync(api)["token"]
 
     with committed():
-        admin_api.patch(
-            f"{API}/events/{story.events.first().pk}/", {"title": "Corrected"}, format="json"
-        )
+        url = f"{API}/events/{story.events.first().pk}/"
+        admin_api.patch(url, {"title": "Corrected"}, format="json", **if_match(admin_api, url))
     changes = sync(api, token)
 
     assert ids(changes) == {story.pk}
@@ -125,8 +127,9 @@ def test_unpublishing_sends_a_tombstone(api, admin_api, make_story, committed):
     token = sync(api)["token"]
 
     with committed():
+        url = f"{API}/stories/{story.pk}/"
         response = admin_api.patch(
-            f"{API}/stories/{story.pk}/", {"status": "unpublished"}, format="json"
+            url, {"status": "unpublished"}, format="json", **if_match(admin_api, url)
         )
         assert response.status_code == 200, response.content
     changes = sync(api, token)
@@ -147,10 +150,12 @@ def test_deleting_sends_a_tombstone_whether_trashed_or_purged(
     token = sync(api)["token"]
 
     with committed():
-        admin_api.delete(f"{API}/stories/{trashed.pk}/")
+        url = f"{API}/stories/{trashed.pk}/"
+        admin_api.delete(url, **if_match(admin_api, url))
         Story.objects.filter(pk=purged.pk).update(deleted_at=timezone.now() - dt.timedelta(days=40))
         trash_purge()
-        admin_api.delete(f"{API}/people/{person.pk}/")
+        url = f"{API}/people/{person.pk}/"
+        admin_api.delete(url, **if_match(admin_api, url))
     changes = sync(api, token)
 
     assert not Story.all_objects.filter(pk=purged.pk).exists()
@@ -178,8 +183,9 @@ def test_people_follow_their_stories_in_and_out_of_public_view(
     token = first["token"]
 
     with committed():
-        admin_api.patch(f"{API}/stories/{story.pk}/", {"status": "unpublished"}, format="json")
-        admin_api.patch(f"{API}/stories/{draft.pk}/", {"status": "published"}, format="json")
+        for changed, status in ((story, "unpublished"), (draft, "published")):
+            url = f"{API}/stories/{changed.pk}/"
+            admin_api.patch(url, {"status": status}, format="json", **if_match(admin_api, url))
     changes = sync(api, token)
 
     assert ids(changes) == {draft.pk}
@@ -266,7 +272,10 @@ def test_an_edit_made_while_paging_arrives_in_the_next_sync(api, admin_api, make
     assert ids(page) == {first.pk, others[0].pk}
 
     with committed():
-        response = admin_api.patch(f"{API}/stories/{first.pk}/", {"dek": "Edited"}, format="json")
+        url = f"{API}/stories/{first.pk}/"
+        response = admin_api.patch(
+            url, {"dek": "Edited"}, format="json", **if_match(admin_api, url)
+        )
         assert response.status_code == 200, response.content
         added = make_story(events=0)
     rest = page_through(api, page["token"], limit=2)

@@ -14,6 +14,7 @@ from stories import writes
 from stories.api_examples import seed_story_payload
 from stories.models import AuditEntry, Category, Source, Story
 from tests.api.conftest import token_client
+from tests.api.if_match import if_match
 from timelines.models import TimelineEvent
 
 API = "/api/v1"
@@ -255,6 +256,7 @@ def test_patch_replaces_only_the_sections_it_names(users, make_story):
         url,
         {"indicators": [{"value": "9", "label": "Nine"}], "dek": "New line"},
         format="json",
+        **if_match(editor, url),
     )
 
     assert response.status_code == 200, response.content
@@ -280,7 +282,7 @@ def test_unchanged_rows_keep_their_updated_at(users, make_story):
     ]
     rows[0]["title"] = "Only this one changes"
 
-    editor.patch(url, {"events": rows}, format="json")
+    editor.patch(url, {"events": rows}, format="json", **if_match(editor, url))
 
     after = dict(TimelineEvent.objects.values_list("pk", "updated_at"))
     assert after[events[0]["id"]] > stamps[events[0]["id"]]
@@ -293,7 +295,8 @@ def test_api_writes_are_kept_as_revisions(users, make_story):
     editor = token_client(users["editor"])
     story = make_story(status=Story.Status.DRAFT)
 
-    editor.patch(f"{API}/stories/{story.pk}/", {"headline": "Second thoughts"}, format="json")
+    url = f"{API}/stories/{story.pk}/"
+    editor.patch(url, {"headline": "Second thoughts"}, format="json", **if_match(editor, url))
 
     version = Version.objects.get_for_object(story).first()
     assert version is not None
@@ -305,7 +308,8 @@ def test_deleting_a_story_moves_it_to_the_trash(users, make_story):
     editor = token_client(users["editor"])
     story = make_story()
 
-    response = editor.delete(f"{API}/stories/{story.pk}/")
+    url = f"{API}/stories/{story.pk}/"
+    response = editor.delete(url, **if_match(editor, url))
 
     assert response.status_code == 204
     assert editor.get(f"{API}/stories/{story.pk}/").status_code == 404
@@ -342,8 +346,9 @@ def test_create_a_person_with_a_photo_by_multipart(admin_api):
 def test_a_blank_slug_is_refused_in_json_and_form_data(admin_api, data_format):
     person = Person.objects.create(name="Ada", slug="ada")
 
+    url = f"{API}/people/{person.pk}/"
     response = admin_api.patch(
-        f"{API}/people/{person.pk}/", {"name": "0", "slug": ""}, format=data_format
+        url, {"name": "0", "slug": ""}, format=data_format, **if_match(admin_api, url)
     )
 
     assert response.status_code == 400
@@ -366,7 +371,8 @@ def test_json_values_of_the_wrong_type_are_refused(admin_api, make_story, body, 
     story = make_story(status=Story.Status.DRAFT, sources=1)
     event = story.events.first()
 
-    response = admin_api.patch(f"{API}/events/{event.pk}/", body, format="json")
+    url = f"{API}/events/{event.pk}/"
+    response = admin_api.patch(url, body, format="json", **if_match(admin_api, url))
 
     assert response.status_code == 400
     assert field in response.json()["errors"]
@@ -375,10 +381,12 @@ def test_json_values_of_the_wrong_type_are_refused(admin_api, make_story, body, 
 def test_a_patched_section_needs_complete_rows(admin_api, make_story):
     story = make_story(status=Story.Status.DRAFT, contexts=1)
 
+    url = f"{API}/stories/{story.pk}/"
     response = admin_api.patch(
-        f"{API}/stories/{story.pk}/",
+        url,
         {"historical_contexts": [{"title": "No dates, no story"}], "new_category": {"name": "X"}},
         format="json",
+        **if_match(admin_api, url),
     )
 
     assert response.status_code == 400
@@ -435,7 +443,8 @@ def test_records_used_by_a_story_cannot_be_deleted(admin_api, make_story, endpoi
         "sources": story.story_sources.get().source_id,
     }[endpoint]
 
-    response = admin_api.delete(f"{API}/{endpoint}/{obj_id}/")
+    url = f"{API}/{endpoint}/{obj_id}/"
+    response = admin_api.delete(url, **if_match(admin_api, url))
 
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
@@ -446,7 +455,8 @@ def test_records_used_by_a_story_cannot_be_deleted(admin_api, make_story, endpoi
 def test_unused_records_can_be_deleted(admin_api):
     person = Person.objects.create(name="Nobody", slug="nobody")
 
-    assert admin_api.delete(f"{API}/people/{person.pk}/").status_code == 204
+    url = f"{API}/people/{person.pk}/"
+    assert admin_api.delete(url, **if_match(admin_api, url)).status_code == 204
     assert not Person.objects.filter(pk=person.pk).exists()
 
 

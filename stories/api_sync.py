@@ -1,0 +1,181 @@
+"""The offline-sync endpoint: everything published the first time, then what changed."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from newsroom.caching import cache_api_reads
+from people.models import Organization, Person
+from people.serializers import OrganizationSerializer, PersonSerializer
+from stories import selectors, sync
+from stories.api_examples import SYNC_EXAMPLE
+from stories.api_querysets import people_queryset, published_count, with_update_notes
+from stories.models import Category, Source, Story, StorySource
+from stories.serializers import CategorySerializer, SourceSerializer, StorySerializer
+
+
+class SyncQuerySerializer(serializers.Serializer):
+    since = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="The `token` of your last sync. Leave out (or empty) on the first sync.",
+    )
+    limit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        default=50,
+        help_text="Page size (default 50). A first sync sends at most this many objects of "
+        "each kind per response; a later sync at most this many changed objects (plus the "
+        "people, organizations and sources of the stories it sends). `has_more` says when "
+        "to call again at once with the new token.",
+    )
+
+
+class TombstoneSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=["story", "category", "person", "organization", "source"],
+        help_text="What kind of object to forget.",
+    )
+    id = serializers.IntegerField(help_text="Its id.")
+
+
+class SyncPersonSerializer(PersonSerializer):
+    """A person as sync sends them: the person's own fields. Which stories they are in, and
+    their role there, come with the stories (each story lists its people)."""
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "bio", "created_at"]
+
+
+class SyncOrganizationSerializer(OrganizationSerializer):
+    """An organization as sync sends it, without its story list (see SyncPersonSerializer)."""
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "created_at"]
+
+
+class SyncSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Pass as `since` on your next sync.")
+    full = serializers.BooleanField(
+        help_text="True for the first sync and all its follow-up pages: together they hold "
+        "everything published, so once `has_more` is false drop any local copy they did not "
+        "include."
+    )
+    has_more = serializers.BooleanField(
+        help_text="Call again now with `token` for the rest. In a first sync, true until the "
+        "last page of sources."
+    )
+    stories = StorySerializer(
+        many=True,
+        help_text="Whole stories to store or replace, by id. A first sync sends every "
+        "published story before any category, person, organization or source.",
+    )
+    categories = CategorySerializer(
+        many=True, help_text="Categories to store or replace, by id (every category is public)."
+    )
+    people = SyncPersonSerializer(
+        many=True,
+        help_text="People to store or replace, by id: only those a published story involves.",
+    )
+    organizations = SyncOrganizationSerializer(
+        many=True,
+        help_text="Organizations to store or replace, by id: only those a published story "
+        "involves.",
+    )
+    sources = SourceSerializer(
+        many=True,
+        help_text="Sources to store or replace, by id: only those a published story lists.",
+    )
+    deleted = TombstoneSerializer(
+        many=True,
+        help_text="Objects that were deleted, unpublished or never public: remove them.",
+    )
+
+
+@cache_api_reads
+class SyncView(APIView):
+    """Everything an app needs to work offline, and later only what changed."""
+
+    permission_classes = [AllowAny]  # published content only, for everyone
+
+    @extend_schema(
+        summary="Sync for offline reading",
+        description="Call without `since` the first time, then again with each returned "
+        "`token` as `since` while `has_more` is true. Together these pages (`full: true`) "
+        "hold every published story in full, then every category, person, organization and "
+        "source readers may see, kind after kind, each in id order: at most `limit` objects "
+        "of each kind per page, and a page moves on to the next kind only once it holds the "
+        "last of the current one. Keep the last `token`; next time pass it as `since` to get "
+        "only what was created or changed since the first page was read (so whatever changed "
+        "while you paged comes too), as whole objects, and `deleted` tombstones (type and "
+        "id) for what was deleted or unpublished, again in pages while `has_more` is true. "
+        "Tokens never expire; a damaged one answers 400 naming `since`, and the app should "
+        "then sync again from scratch.",
+        parameters=[SyncQuerySerializer],
+        responses={200: SyncSerializer},
+        examples=[SYNC_EXAMPLE],
+    )
+    def get(self, request, *args, **kwargs):
+        query = SyncQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        position = None
+        if query.validated_data.get("since"):
+            try:
+                position = sync.SyncPosition.from_token(query.validated_data["since"])
+            except sync.InvalidToken as exc:
+                raise serializers.ValidationError({"since": [str(exc)]}) from None
+        batch = sync.sync_batch(
+            position=position,
+            limit=query.validated_data["limit"],
+            records={
+                sync.Kind.CATEGORY: Category.objects.annotate(
+                    story_count=published_count(Story, "category")
+                ),
+                # Without their story lists: an organization can be in thousands of stories,
+                # which made a page of 100 organizations 10 MB at 100k stories.
+                sync.Kind.PERSON: people_queryset(Person, detail=False),
+                sync.Kind.ORGANIZATION: people_queryset(Organization, detail=False),
+                sync.Kind.SOURCE: Source.objects.annotate(
+                    story_count=published_count(StorySource, "source")
+                ),
+            },
+        )
+        context = {"request": request, "view": self}
+        records = batch.records
+        response = Response(
+            {
+                "token": batch.position.to_token(),
+                "full": batch.full,
+                "has_more": batch.has_more,
+                "stories": StorySerializer(
+                    _sync_stories(batch.story_ids), many=True, context=context
+                ).data,
+                "categories": CategorySerializer(
+                    records[sync.Kind.CATEGORY], many=True, context=context
+                ).data,
+                "people": SyncPersonSerializer(
+                    records[sync.Kind.PERSON], many=True, context=context
+                ).data,
+                "organizations": SyncOrganizationSerializer(
+                    records[sync.Kind.ORGANIZATION], many=True, context=context
+                ).data,
+                "sources": SourceSerializer(
+                    records[sync.Kind.SOURCE], many=True, context=context
+                ).data,
+                "deleted": batch.deleted,
+            }
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _sync_stories(ids) -> list[Story]:
+    stories = list(
+        with_update_notes(selectors.story_detail_queryset()).filter(pk__in=ids).order_by("pk")
+    )
+    selectors.attach_citations_many(stories)
+    return stories
