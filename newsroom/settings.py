@@ -266,21 +266,35 @@ LOGIN_URL = "readers:login"
 LOGIN_REDIRECT_URL = "readers:following"
 LOGOUT_REDIRECT_URL = "stories:home"
 
-# Shared by every worker: Redis when REDIS_URL is set, this process's memory otherwise.
+# Shared by every worker: Redis when REDIS_URL is set, this process's memory otherwise. The
+# cache holds nothing that must survive: a Redis error or timeout is a miss (after short socket
+# timeouts), and Redis is then left alone for REDIS_BACKOFF seconds (newsroom.cache_backends).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "newsroom.cache_backends.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25")),
+                "BACKOFF": float(os.environ.get("REDIS_BACKOFF", "5")),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Whole responses for anonymous readers and apps, keyed by the content version (newsroom.caching).
+# Whole responses for anonymous readers and apps, keyed by the content version that the
+# database holds (newsroom.caching), so an edit from any process is never served stale.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# How long a stored response is kept (memory only: a new version is a new key, never stale).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+# Anonymous pages and API reads: browsers revalidate every time (ETag, 304); shared caches
+# (a CDN) may keep a copy PAGE_CACHE_SHARED_MAX_AGE seconds, and serve it up to
+# PAGE_CACHE_STALE_WHILE_REVALIDATE seconds longer while they fetch a new one. Their sum is
+# the longest a withdrawn story can stay on a CDN that is not purged (docs/performance.md).
+PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "10"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "10"))
 
 # Proxies in front of the app that append the client's address to X-Forwarded-For (nginx in
 # docker-compose: 1). 0: the header is ignored, as clients can write it (newsroom.clients).
@@ -352,8 +366,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "newsroom.rest.problem_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-# Seconds shared caches may keep an anonymous API read.
-API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom API",
