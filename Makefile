@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test faults lint format migrations-check install chromium bench clean
+.PHONY: run test faults lint format migrations-check install env chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# A git-ignored .env with a random SECRET_KEY, written once and kept (deploy/make-env); settings
+# read it, so manage.py and pytest work without one in the environment.
+env:
+	@$(PYTHON) deploy/make-env
+
 # Development server on SQLite (or DATABASE_URL), with the demo story and a demo staff login.
 run: export DEBUG ?= 1
-run: install
+run: install env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -42,12 +47,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrations-check: install
-	SECRET_KEY=migrations-check $(BIN)/python manage.py makemigrations --check --dry-run
+migrations-check: install env
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The whole suite, on DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
-test: export SECRET_KEY ?= insecure-test-only-key
-test: install chromium lint migrations-check
+test: install env chromium lint migrations-check
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 

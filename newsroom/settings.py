@@ -1,7 +1,9 @@
 """Newsroom settings: one file, every deploy-time value from the environment.
 
-Development needs nothing set: SQLite, DEBUG off unless asked for, and a dev-only
-secret key that is refused whenever DEBUG is off.
+Development needs nothing set: SQLite, DEBUG off unless asked for, and the random
+SECRET_KEY that `make run` / `make test` (deploy/make-env) write to the git-ignored `.env`,
+read here beneath the real environment. With DEBUG off, a missing, published, placeholder or
+weak key stops the process (newsroom.secret_key).
 """
 
 import datetime
@@ -11,8 +13,13 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from newsroom.secret_key import secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Variables already in the environment win over the file's.
+load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -29,9 +36,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not DEBUG and (problem := secret_key_problem(SECRET_KEY)):
+    # Anyone holding the key can sign preview links and sessions: never start with a known one.
+    raise ImproperlyConfigured(problem)
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")

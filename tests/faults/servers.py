@@ -7,6 +7,7 @@ Never the shared instances on 5432/6379: each test starts its own on a free port
 import contextlib
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -220,7 +221,7 @@ def static_root() -> str:
     manifest, as production serves them), so parallel runs never share a half-written one."""
     if not _STATIC_ROOT:
         root = tempfile.mkdtemp(prefix="newsroom-static-")
-        env = {**os.environ, "STATIC_ROOT": root, "SECRET_KEY": "x" * 60}
+        env = {**os.environ, "STATIC_ROOT": root, "SECRET_KEY": secrets.token_urlsafe(50)}
         manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
         _STATIC_ROOT.append(root)
     return _STATIC_ROOT[0]
