@@ -1,10 +1,14 @@
 from django.contrib import admin
 
 from people.models import Organization, Person
+from stories.admin_guards import ConcurrentEditForm, GuardedAdmin
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(GuardedAdmin):
+    """A person's name, title and photo show on every story naming them."""
+
+    form = ConcurrentEditForm
     list_display = ["name", "title", "updated_at"]
     search_fields = ["name", "title"]
     list_filter: list[str] = []
@@ -12,7 +16,10 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(GuardedAdmin):
+    """An organization's name and logo show on every story naming it."""
+
+    form = ConcurrentEditForm
     list_display = ["name", "kind", "updated_at"]
     search_fields = ["name", "kind"]
     list_filter = ["kind"]

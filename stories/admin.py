@@ -1,119 +1,41 @@
-"""The Story change page builds a whole explainer: every section is an inline."""
+"""The Story change page builds a whole explainer: every section is an inline.
 
-from datetime import timedelta
+The inlines, sources and categories are in stories.admin_sections; the trash and the audit
+log in stories.admin_trash (both registered from here).
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Count
-from django.forms import Textarea
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
-from people.models import StoryOrganization, StoryPerson
-from stories import services
-from stories.models import (
-    AuditEntry,
-    Category,
-    HistoricalContext,
-    HistoricalVoice,
-    KeyIndicator,
-    Scenario,
-    Source,
-    Story,
-    StorySource,
-    TrashedStory,
-    UpdateNote,
+from stories import admin_trash, services
+from stories.admin_sections import (
+    HistoricalContextInline,
+    HistoricalVoiceInline,
+    KeyIndicatorInline,
+    ScenarioInline,
+    StoryOrganizationInline,
+    StoryPersonInline,
+    StorySourceInline,
+    TimelineEventInline,
+    UpdateNoteInline,
 )
+from stories.concurrency import stories_changed
+from stories.models import Story, UpdateNote
+from stories.permissions import can_publish, may_change
 from stories.preview import PREVIEW_HOURS, preview_url
 from stories.services import story_sync_cited_sources
-from timelines.models import TimelineEvent
 
-# The story page stacks a dozen events and contexts: short text boxes keep it scannable.
-COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
+# Hidden fields of the form that carry what the editor saw; they are not the story's content.
+UNSAVED_FIELDS = {"seen_version", "seen_at"}
 
-
-class KeyIndicatorInline(admin.StackedInline):
-    model = KeyIndicator
-    extra = 0
-    fields = [("value", "label", "position"), "explanation", "sources"]
-    autocomplete_fields = ["sources"]
-
-
-class StoryPersonInline(admin.TabularInline):
-    model = StoryPerson
-    extra = 0
-    fields = ["person", "role", "status", "position"]
-    autocomplete_fields = ["person"]
-
-
-class StoryOrganizationInline(admin.TabularInline):
-    model = StoryOrganization
-    extra = 0
-    fields = ["organization", "role", "status", "position"]
-    autocomplete_fields = ["organization"]
-
-
-class TimelineEventInline(admin.StackedInline):
-    model = TimelineEvent
-    extra = 0
-    formfield_overrides = COMPACT_TEXT
-    fields = [
-        ("date", "precision", "date_label", "sequence"),
-        ("title", "kind"),
-        "description",
-        "sources",
-    ]
-    autocomplete_fields = ["sources"]
-
-
-class ScenarioInline(admin.StackedInline):
-    model = Scenario
-    extra = 0
-    formfield_overrides = COMPACT_TEXT
-    fields = [("position", "title", "status"), "discussed_by", "description", "sources"]
-    autocomplete_fields = ["sources"]
-
-
-class HistoricalContextInline(admin.StackedInline):
-    model = HistoricalContext
-    extra = 0
-    formfield_overrides = COMPACT_TEXT
-    fields = [
-        ("position", "title"),
-        ("period_start", "period_start_precision", "period_end", "period_end_precision"),
-        "what_happened",
-        ("short_term_outcome", "long_term_outcome"),
-        "relevance_today",
-    ]
-
-
-class HistoricalVoiceInline(admin.StackedInline):
-    model = HistoricalVoice
-    extra = 0
-    fields = [("position", "figure", "figure_context"), "text"]
-    formfield_overrides = COMPACT_TEXT
-    verbose_name_plural = "voices from history (always shown to readers as fiction)"
-
-
-class StorySourceInline(admin.TabularInline):
-    model = StorySource
-    extra = 0
-    fields = ["source", "position"]
-    autocomplete_fields = ["source"]
-    verbose_name_plural = "sources (numbered list; sources cited above are added automatically)"
-
-
-class UpdateNoteInline(admin.TabularInline):
-    model = UpdateNote
-    extra = 0
-    fields = ["text", "created_at", "author"]
-    readonly_fields = ["author"]
-    verbose_name_plural = "update notes (public; the newest feeds the latest-update line)"
+__all__ = ["StoryAdmin", "StoryAdminForm", "admin_trash"]
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -129,7 +51,7 @@ class StoryAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
             self.fields["seen_at"].initial = timezone.now()
-        if "status" in self.fields and not services.can_publish(self.user):
+        if "status" in self.fields and not can_publish(self.user):
             allowed = {Story.Status.DRAFT, Story.Status.IN_REVIEW, self.instance.status}
             self.fields["status"].choices = [c for c in Story.Status.choices if c[0] in allowed]
             self.fields[
@@ -138,7 +60,9 @@ class StoryAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("seen_version") is not None:
+        if self.instance.pk:
+            # Locks the story's row until the admin's transaction commits the save: a second
+            # editor with the same seen version waits, then sees the new one and is refused.
             conflict = services.story_conflict(
                 story=self.instance,
                 seen_version=cleaned["seen_version"],
@@ -258,13 +182,11 @@ class StoryAdmin(CompareVersionAdmin):
         return fieldsets
 
     def has_change_permission(self, request, obj=None):
-        if (
-            obj is not None
-            and obj.status == Story.Status.PUBLISHED
-            and not services.can_publish(request.user)
-        ):
-            return False  # writers see a published story read-only
-        return super().has_change_permission(request, obj)
+        # Writers see a published (or scheduled) story read-only.
+        return super().has_change_permission(request, obj) and may_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_change(request.user, obj)
 
     @admin.display(description="events", ordering="num_events")
     def event_count(self, obj):
@@ -299,6 +221,8 @@ class StoryAdmin(CompareVersionAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if change and not set(form.changed_data) - UNSAVED_FIELDS:
+            return  # nothing of the story's own changed: its version stays (sections: below)
         old_status = Story.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
         super().save_model(request, obj, form, change)
         action = services.transition_audit_action(old_status=old_status, story=obj)
@@ -319,6 +243,9 @@ class StoryAdmin(CompareVersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         story_sync_cited_sources(story=form.instance)
+        own_fields_changed = set(form.changed_data) - UNSAVED_FIELDS
+        if change and not own_fields_changed and any(f.has_changed() for f in formsets):
+            stories_changed(form.instance.pk)  # only sections changed: the version moves on
 
     # Deleting moves to the trash: restorable for 30 days, then purged.
     def get_deleted_objects(self, objs, request):
@@ -334,7 +261,7 @@ class StoryAdmin(CompareVersionAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
-        if not services.can_publish(request.user):
+        if not can_publish(request.user):
             actions.pop("publish_now", None)
             actions.pop("unpublish", None)
         if not self.has_delete_permission(request):
@@ -382,6 +309,11 @@ class StoryAdmin(CompareVersionAdmin):
     def move_to_trash(self, request, queryset):
         count = 0
         for story in queryset:
+            if not may_change(request.user, story):
+                self.message_user(
+                    request, f"“{story}” is published: ask an editor.", messages.ERROR
+                )
+                continue
             services.story_trash(story=story, user=request.user)
             count += 1
         self.message_user(
@@ -392,7 +324,7 @@ class StoryAdmin(CompareVersionAdmin):
         )
 
     def has_publish_permission(self, request):
-        return services.can_publish(request.user)
+        return can_publish(request.user)
 
     def response_delete(self, request, obj_display, obj_id):
         self.message_user(
@@ -402,99 +334,3 @@ class StoryAdmin(CompareVersionAdmin):
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:stories_story_changelist"))
-
-
-@admin.register(TrashedStory)
-class TrashedStoryAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "deleted_at", "deleted_by", "purge_on"]
-    list_select_related = ["deleted_by"]
-    search_fields = ["headline", "slug"]
-    list_filter = ["status", "category"]
-    actions = ["restore", "purge_now"]
-    fields = ["headline", "slug", "category", "status", "deleted_at", "deleted_by"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return Story.all_objects.trashed().select_related("category", "deleted_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # purging is the purge action or the purge_trash command
-
-    @admin.display(description="purged after")
-    def purge_on(self, obj):
-        return obj.deleted_at + timedelta(days=services.TRASH_DAYS)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.has_perm("stories.delete_story"):
-            actions.pop("purge_now", None)
-        return actions
-
-    @admin.action(description="Restore selected stories", permissions=["change"])
-    def restore(self, request, queryset):
-        for story in queryset:
-            services.story_restore(story=story, user=request.user)
-        self.message_user(request, f"Restored {queryset.count()} stories.", messages.SUCCESS)
-
-    @admin.action(description="Delete selected stories for good")
-    def purge_now(self, request, queryset):
-        count = 0
-        for story in queryset:
-            services.audit_record(actor=request.user, action=AuditEntry.Action.PURGED, story=story)
-            story.delete()
-            count += 1
-        self.message_user(request, f"Deleted {count} stories for good.", messages.SUCCESS)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "action", "story_link", "detail"]
-    list_filter = ["action", "at"]
-    search_fields = ["story_headline", "actor_name", "detail"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="story")
-    def story_link(self, obj):
-        if obj.story_id:
-            return format_html(
-                '<a href="{}">{}</a>',
-                reverse("admin:stories_story_change", args=[obj.story_id]),
-                obj.story_headline,
-            )
-        return obj.story_headline
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "story_count"]
-    search_fields = ["name"]
-    list_filter: list[str] = []
-    prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_stories=Count("stories"))
-
-    @admin.display(description="stories", ordering="num_stories")
-    def story_count(self, obj):
-        return obj.num_stories
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "authors", "published_on"]
-    list_filter = ["publisher"]
-    search_fields = ["title", "publisher", "authors", "url"]
-    date_hierarchy = "published_on"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

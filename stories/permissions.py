@@ -96,6 +96,9 @@ def check_can_change(user, obj) -> None:
     if isinstance(obj, Story):
         check_can_change_published(user, [obj])
         return
+    if isinstance(obj, SECTION_MODELS) and type(obj).story.is_cached(obj):
+        check_can_change_published(user, [obj.story])  # loaded with it: no query
+        return
     if stories_showing(obj).filter(GUARDED).exists():
         raise _refusal(f"This {obj._meta.verbose_name}")
 

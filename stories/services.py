@@ -284,7 +284,7 @@ def _content_changed(story: Story) -> None:
 # --- Edit conflicts ---------------------------------------------------------------------------
 
 
-def story_conflict(*, story: Story, seen_version: int, seen_at) -> str | None:
+def story_conflict(*, story: Story, seen_version: int | None, seen_at) -> str | None:
     """Describe who changed `story`, and what, since an editor loaded it at `seen_version`.
 
     Returns None when nobody saved it in between. The message names the people and the parts
@@ -293,7 +293,7 @@ def story_conflict(*, story: Story, seen_version: int, seen_at) -> str | None:
     caller's write (call it inside the write's transaction).
     """
     current = lock_story(story.pk)
-    if current is None or current == seen_version:
+    if current is None or seen_version is None or current == seen_version:
         return None
     from reversion.models import Version
 

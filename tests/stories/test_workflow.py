@@ -80,6 +80,16 @@ def change_form_data(client, story):
     return {k: v for k, v in data.items() if v is not False}
 
 
+def event_page_data(client, event):
+    """The TimelineEvent change form as the browser posts it back."""
+    response = client.get(reverse("admin:timelines_timelineevent_change", args=[event.pk]))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data["sources"] = [str(pk) for pk in data["sources"] or []]
+    return {k: v for k, v in data.items() if v is not None}
+
+
 # --- Roles ---------------------------------------------------------------------------------
 
 
@@ -345,6 +355,95 @@ def test_version_goes_up_with_every_save():
     story.save()
     story.refresh_from_db()
     assert story.version == before + 1
+
+
+def test_an_admin_save_that_changes_nothing_keeps_the_version(editor):
+    _, client = editor
+    story = make_story(events=2)
+    url = reverse("admin:stories_story_change", args=[story.pk])
+    before = Story.objects.get(pk=story.pk)
+
+    response = client.post(url, change_form_data(client, story))
+
+    assert response.status_code == 302
+    after = Story.objects.get(pk=story.pk)
+    assert (after.version, after.updated_at) == (before.version, before.updated_at)
+    # A change to a section alone moves the version on, as a change to the story does.
+    data = change_form_data(client, story)
+    data["events-0-title"] = "Retitled on the story page"
+    assert client.post(url, data).status_code == 302
+    assert Story.objects.get(pk=story.pk).version == before.version + 1
+
+
+def test_an_event_saved_on_its_own_page_refuses_a_story_save_from_before(editor):
+    _, first = editor
+    _, second = member("sara", "Editor")
+    story = make_story(events=2)
+    event = story.events.first()
+    story_form = change_form_data(second, story)
+    event_url = reverse("admin:timelines_timelineevent_change", args=[event.pk])
+    event_form = event_page_data(first, event)
+    event_form["title"] = "Corrected on the event page"
+
+    assert first.post(event_url, event_form).status_code == 302
+    story_form["dek"] = "A summary written meanwhile"
+    response = second.post(reverse("admin:stories_story_change", args=[story.pk]), story_form)
+
+    assert response.status_code == 200
+    assert "saved this story" in response.context["adminform"].form.non_field_errors()[0]
+    story.refresh_from_db()
+    assert story.dek != "A summary written meanwhile"
+    assert story.events.filter(title="Corrected on the event page").exists()
+
+
+def test_a_second_save_of_an_event_page_is_refused(editor):
+    _, first = editor
+    _, second = member("sara", "Editor")
+    event = make_story(events=1).events.get()
+    original_description = event.description
+    url = reverse("admin:timelines_timelineevent_change", args=[event.pk])
+    first_form, second_form = event_page_data(first, event), event_page_data(second, event)
+    first_form["title"] = "First"
+    second_form["description"] = "Second editor's description"
+
+    assert first.post(url, first_form).status_code == 302
+    response = second.post(url, second_form)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert errors and "while you were editing it" in errors[0]
+    event.refresh_from_db()
+    assert (event.title, event.description) == ("First", original_description)
+
+
+def test_a_status_change_from_an_old_copy_keeps_newer_edits(editor):
+    user, _ = editor
+    story = make_story(status=Story.Status.IN_REVIEW)
+    stale = Story.objects.get(pk=story.pk)  # as an admin list action holds it
+    fresh = Story.objects.get(pk=story.pk)
+    fresh.headline = "Edited after the list was loaded"
+    fresh.save()
+
+    services.story_set_status(story=stale, user=user, status=Story.Status.PUBLISHED)
+
+    story.refresh_from_db()
+    assert (story.status, story.headline) == ("published", "Edited after the list was loaded")
+
+
+def test_restoring_a_revision_counts_the_version_on():
+    story = make_story()
+    with reversion.create_revision():
+        story.save()
+    story.headline = "Later headline"
+    with reversion.create_revision():
+        story.save()
+    story.refresh_from_db()
+    before = story.version
+
+    Version.objects.get_for_object(story).last().revision.revert(delete=True)
+
+    story.refresh_from_db()
+    assert story.version == before + 1 and story.headline != "Later headline"
 
 
 # --- Trash ---------------------------------------------------------------------------------

@@ -1,0 +1,132 @@
+"""The story's sections as inlines of its page, and the records stories share: sources and
+categories. Changing any of them on a published or scheduled story needs an editor."""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from django.forms import Textarea
+
+from people.models import StoryOrganization, StoryPerson
+from stories.admin_guards import ConcurrentEditForm, GuardedAdmin, SectionInline
+from stories.models import (
+    Category,
+    HistoricalContext,
+    HistoricalVoice,
+    KeyIndicator,
+    Scenario,
+    Source,
+    StorySource,
+    UpdateNote,
+)
+from timelines.models import TimelineEvent
+
+# The story page stacks a dozen events and contexts: short text boxes keep it scannable.
+COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
+
+
+class KeyIndicatorInline(SectionInline, admin.StackedInline):
+    model = KeyIndicator
+    extra = 0
+    fields = [("value", "label", "position"), "explanation", "sources"]
+    autocomplete_fields = ["sources"]
+
+
+class StoryPersonInline(SectionInline, admin.TabularInline):
+    model = StoryPerson
+    extra = 0
+    fields = ["person", "role", "status", "position"]
+    autocomplete_fields = ["person"]
+
+
+class StoryOrganizationInline(SectionInline, admin.TabularInline):
+    model = StoryOrganization
+    extra = 0
+    fields = ["organization", "role", "status", "position"]
+    autocomplete_fields = ["organization"]
+
+
+class TimelineEventInline(SectionInline, admin.StackedInline):
+    model = TimelineEvent
+    extra = 0
+    formfield_overrides = COMPACT_TEXT
+    fields = [
+        ("date", "precision", "date_label", "sequence"),
+        ("title", "kind"),
+        "description",
+        "sources",
+    ]
+    autocomplete_fields = ["sources"]
+
+
+class ScenarioInline(SectionInline, admin.StackedInline):
+    model = Scenario
+    extra = 0
+    formfield_overrides = COMPACT_TEXT
+    fields = [("position", "title", "status"), "discussed_by", "description", "sources"]
+    autocomplete_fields = ["sources"]
+
+
+class HistoricalContextInline(SectionInline, admin.StackedInline):
+    model = HistoricalContext
+    extra = 0
+    formfield_overrides = COMPACT_TEXT
+    fields = [
+        ("position", "title"),
+        ("period_start", "period_start_precision", "period_end", "period_end_precision"),
+        "what_happened",
+        ("short_term_outcome", "long_term_outcome"),
+        "relevance_today",
+    ]
+
+
+class HistoricalVoiceInline(SectionInline, admin.StackedInline):
+    model = HistoricalVoice
+    extra = 0
+    fields = [("position", "figure", "figure_context"), "text"]
+    formfield_overrides = COMPACT_TEXT
+    verbose_name_plural = "voices from history (always shown to readers as fiction)"
+
+
+class StorySourceInline(SectionInline, admin.TabularInline):
+    model = StorySource
+    extra = 0
+    fields = ["source", "position"]
+    autocomplete_fields = ["source"]
+    verbose_name_plural = "sources (numbered list; sources cited above are added automatically)"
+
+
+class UpdateNoteInline(SectionInline, admin.TabularInline):
+    model = UpdateNote
+    extra = 0
+    fields = ["text", "created_at", "author"]
+    readonly_fields = ["author"]
+    verbose_name_plural = "update notes (public; the newest feeds the latest-update line)"
+
+
+@admin.register(Category)
+class CategoryAdmin(GuardedAdmin):
+    """A category's name shows above the headline of every story in it."""
+
+    list_display = ["name", "slug", "story_count"]
+    search_fields = ["name"]
+    list_filter: list[str] = []
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_stories=Count("stories"))
+
+    @admin.display(description="stories", ordering="num_stories")
+    def story_count(self, obj):
+        return obj.num_stories
+
+
+@admin.register(Source)
+class SourceAdmin(GuardedAdmin):
+    """A source's title and link show on every story listing or citing it."""
+
+    form = ConcurrentEditForm
+    list_display = ["title", "publisher", "authors", "published_on"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "authors", "url"]
+    date_hierarchy = "published_on"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
