@@ -13,6 +13,7 @@ log reaches neither the apps nor the page cache.
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 
 from django.core import signing
@@ -319,9 +320,24 @@ def content_version() -> str:
     moves by itself when a scheduled story comes out. Trashed and withdrawn stories count in
     the latter too: it is a clock, not a visibility rule, and moving it too often is harmless.
     """
+    sql, params, now_at = _version_query(connection.vendor)
+    params = list(params)
+    params[now_at] = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return "/".join(map(str, cursor.fetchone()))
+
+
+_SOME_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+@functools.cache
+def _version_query(vendor: str) -> tuple[str, tuple, int]:
+    """content_version's SQL, compiled once per process (building the querysets cost 4 ms
+    a request), with the index of the parameter that takes the current time."""
     newest = ContentChange.objects.order_by("-id")
     came_out = Story.all_objects.filter(
-        status=Story.Status.PUBLISHED, published_at__lte=timezone.now()
+        status=Story.Status.PUBLISHED, published_at__lte=_SOME_TIME
     ).order_by("-published_at")
     parts = [
         qs.query.sql_with_params()
@@ -331,12 +347,9 @@ def content_version() -> str:
             came_out.values("published_at")[:1],
         )
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join(f"({sql})" for sql, _ in parts),
-            [param for _, params in parts for param in params],
-        )
-        return "/".join(map(str, cursor.fetchone()))
+    params = tuple(param for _, part_params in parts for param in part_params)
+    placeholder = connection.ops.adapt_datetimefield_value(_SOME_TIME)
+    return "SELECT " + ", ".join(f"({sql})" for sql, _ in parts), params, params.index(placeholder)
 
 
 def latest_change_id() -> int:
