@@ -8,9 +8,13 @@ problem+json on the API, a self-contained page elsewhere — and anything else i
 record. Nothing here touches the database.
 """
 
+import base64
+import hashlib
 import json
+import re
 import sys
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -27,6 +31,23 @@ def database_unavailable(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def _allow_own_styles(response: HttpResponse) -> HttpResponse:
+    """Error pages carry their CSS inline (nothing that could fail again): allow exactly that
+    CSS, by hash, in the Content-Security-Policy; no nonce is at hand without a request context."""
+    hashes = [
+        "'sha256-{}'".format(
+            base64.b64encode(hashlib.sha256(css.encode()).digest()).decode("ascii")
+        )
+        for css in _STYLE.findall(response.content.decode())
+    ]
+    if not hashes:
+        return response
+    return csp_update({"style-src": hashes})(lambda: response)()
 
 
 def _wants_problem(request) -> bool:
@@ -46,8 +67,8 @@ def service_unavailable(request) -> HttpResponse:
         )
         response = HttpResponse(json.dumps(body), status=503, content_type=PROBLEM_MEDIA_TYPE)
     else:
-        response = HttpResponse(
-            loader.get_template("503.html").render({"retry_after": retry}), status=503
+        response = _allow_own_styles(
+            HttpResponse(loader.get_template("503.html").render({"retry_after": retry}), status=503)
         )
     response["Retry-After"] = retry
     add_never_cache_headers(response)
@@ -67,4 +88,4 @@ def server_error(request, template_name="500.html"):
             request=request,
         )
         return HttpResponse(json.dumps(body), status=500, content_type=PROBLEM_MEDIA_TYPE)
-    return django_server_error(request, template_name)
+    return _allow_own_styles(django_server_error(request, template_name))

@@ -84,3 +84,22 @@ def test_other_errors_stay_500():
             raise RuntimeError("wrapped") from inner
     except RuntimeError as exc:
         assert faults.database_unavailable(exc)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", [OperationalError("down"), ValueError("boom")])
+def test_error_pages_allow_only_their_own_inline_css(error, monkeypatch):
+    import base64
+    import hashlib
+    import re
+
+    monkeypatch.setattr("stories.views.home", _raising(error), raising=False)
+    monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.cursor", _raising(error))
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code in (500, 503)
+    css = re.search(r"<style>(.*?)</style>", response.content.decode(), re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    policy = response["Content-Security-Policy"]
+    style_src = next(d for d in policy.split(";") if d.strip().startswith("style-src"))
+    assert f"'sha256-{digest}'" in style_src
+    assert "unsafe-inline" not in policy
