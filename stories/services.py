@@ -297,13 +297,13 @@ def story_conflict(*, story: Story, seen_version: int | None, seen_at) -> str | 
         return None
     from reversion.models import Version
 
-    versions = list(
-        Version.objects.get_for_object(story).select_related("revision__user").order_by("-pk")
-    )
-    newer = [v for v in versions if seen_at is None or v.revision.date_created > seen_at]
-    older = next(
-        (v for v in versions if seen_at is not None and v.revision.date_created <= seen_at), None
-    )
+    # Only the revisions saved since, and the one the editor saw: a story's history grows long.
+    versions = Version.objects.get_for_object(story).select_related("revision__user")
+    if seen_at is None:
+        newer, older = list(versions.order_by("-pk")[:50]), None
+    else:
+        newer = list(versions.filter(revision__date_created__gt=seen_at).order_by("-pk")[:50])
+        older = versions.filter(revision__date_created__lte=seen_at).order_by("-pk").first()
     who = sorted(
         {(v.revision.user.get_username() if v.revision.user else "someone") for v in newer}
     )

@@ -9,7 +9,6 @@ import reversion
 from django.contrib.auth.models import Group, User
 from django.core import signing
 from django.core.management import call_command
-from django.db.models.fields.files import FieldFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from reversion.models import Version
 from stories import services
 from stories.models import AuditEntry, Story, UpdateNote
 from stories.preview import preview_token, preview_url
+from tests.admin_forms import change_form_data
 from tests.factories import make_person, make_story
 from timelines.models import TimelineEvent
 
@@ -40,54 +40,6 @@ def writer():
 @pytest.fixture
 def editor():
     return member("eddie", "Editor")
-
-
-def change_form_data(client, story):
-    """The change form as the browser would post it back, from the rendered page."""
-    response = client.get(reverse("admin:stories_story_change", args=[story.pk]))
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or isinstance(value, FieldFile):
-            continue
-        if isinstance(value, dt.datetime):
-            local = timezone.localtime(value) if timezone.is_aware(value) else value
-            data[f"{name}_0"], data[f"{name}_1"] = (
-                local.date().isoformat(),
-                local.time().isoformat(),
-            )
-            data[name] = local.isoformat()
-        else:
-            data[name] = value
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(
-            {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
-        )
-        for i, f in enumerate(formset.forms):
-            for name in f.fields:
-                value = f[name].value()
-                if value is None:
-                    continue
-                if isinstance(value, dt.datetime):
-                    local = timezone.localtime(value) if timezone.is_aware(value) else value
-                    data[f"{formset.prefix}-{i}-{name}_0"] = local.date().isoformat()
-                    data[f"{formset.prefix}-{i}-{name}_1"] = local.time().isoformat()
-                else:
-                    data[f"{formset.prefix}-{i}-{name}"] = value
-    return {k: v for k, v in data.items() if v is not False}
-
-
-def event_page_data(client, event):
-    """The TimelineEvent change form as the browser posts it back."""
-    response = client.get(reverse("admin:timelines_timelineevent_change", args=[event.pk]))
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data["sources"] = [str(pk) for pk in data["sources"] or []]
-    return {k: v for k, v in data.items() if v is not None}
 
 
 # --- Roles ---------------------------------------------------------------------------------
@@ -382,7 +334,7 @@ def test_an_event_saved_on_its_own_page_refuses_a_story_save_from_before(editor)
     event = story.events.first()
     story_form = change_form_data(second, story)
     event_url = reverse("admin:timelines_timelineevent_change", args=[event.pk])
-    event_form = event_page_data(first, event)
+    event_form = change_form_data(first, event)
     event_form["title"] = "Corrected on the event page"
 
     assert first.post(event_url, event_form).status_code == 302
@@ -402,7 +354,7 @@ def test_a_second_save_of_an_event_page_is_refused(editor):
     event = make_story(events=1).events.get()
     original_description = event.description
     url = reverse("admin:timelines_timelineevent_change", args=[event.pk])
-    first_form, second_form = event_page_data(first, event), event_page_data(second, event)
+    first_form, second_form = change_form_data(first, event), change_form_data(second, event)
     first_form["title"] = "First"
     second_form["description"] = "Second editor's description"
 
