@@ -342,6 +342,8 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        # A cache outage is a warning, its end an info line: both once per process.
+        "newsroom.cache": {"level": "INFO"},
     },
 }
 
