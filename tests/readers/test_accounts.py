@@ -315,3 +315,10 @@ def test_the_right_password_works_beside_an_attacker_on_the_same_address(editor)
         reverse("readers:login"), {"username": "editor", "password": EDITOR_PASSWORD}
     )
     assert response.status_code == 302
+
+
+def test_a_password_check_without_a_request_still_works(editor):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="editor", password=EDITOR_PASSWORD) == editor
+    assert authenticate(username="editor", password="wrong") is None
