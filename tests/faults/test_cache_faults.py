@@ -133,6 +133,25 @@ def test_redis_stopped_mid_load_serves_uncached_then_caches_again(database):
         redis.stop()
 
 
+def test_a_frozen_redis_costs_one_socket_timeout_then_is_skipped(database):
+    redis = servers.RedisServer(port=REDIS_PORT).start()
+    server = servers.Gunicorn(app_env(database, REDIS_URL=redis.url), workers=2).start()
+    try:
+        for path in PATHS:
+            servers.get(server.base + path)
+        redis.freeze()  # connections are accepted by the kernel, nothing answers
+        answers = [servers.get(server.base + path) for _ in range(5) for path in PATHS]
+        assert {a[0] for a in answers} == {200}
+        took = sorted(a[3] for a in answers)
+        # At most a socket timeout (0.25 s) or two per process, then the back-off skips Redis.
+        assert took[-1] < 1.5 and took[len(took) // 2] < 0.25, took
+        print(f"\nRedis frozen: {len(answers)} requests, all 200, slowest {took[-1]:.2f} s")
+    finally:
+        redis.thaw()
+        server.stop()
+        redis.stop()
+
+
 def test_edits_while_redis_is_down_are_never_served_stale(database):
     redis = servers.RedisServer(port=REDIS_PORT).start()
     env = app_env(database, REDIS_URL=redis.url, REDIS_BACKOFF="1")
