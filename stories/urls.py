@@ -10,12 +10,20 @@ app_name = "stories"
 urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="detail"),
-    path("stories/<slug:slug>/feed/rss/", feeds.StoryEventsFeed(), name="story-feed-rss"),
-    path("stories/<slug:slug>/feed/atom/", feeds.StoryEventsAtomFeed(), name="story-feed-atom"),
+    path(
+        "stories/<slug:slug>/feed/rss/",
+        cache_anonymous(feeds.StoryEventsFeed()),
+        name="story-feed-rss",
+    ),
+    path(
+        "stories/<slug:slug>/feed/atom/",
+        cache_anonymous(feeds.StoryEventsAtomFeed()),
+        name="story-feed-atom",
+    ),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("search/", views.search_results, name="search"),
-    path("feeds/rss/", feeds.LatestStoriesFeed(), name="feed-rss"),
-    path("feeds/atom/", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
+    path("feeds/rss/", cache_anonymous(feeds.LatestStoriesFeed()), name="feed-rss"),
+    path("feeds/atom/", cache_anonymous(feeds.LatestStoriesAtomFeed()), name="feed-atom"),
     path(
         "sitemap.xml",
         cache_anonymous(sitemap_views.index),
@@ -23,7 +31,7 @@ urlpatterns = [
         name="sitemap",
     ),
     # Before the sections' pattern, which would take "news" for a section.
-    path("sitemap-news.xml", views.news_sitemap, name="news-sitemap"),
+    path("sitemap-news.xml", cache_anonymous(views.news_sitemap), name="news-sitemap"),
     path(
         "sitemap-<section>.xml",
         cache_anonymous(sitemap_views.sitemap),

@@ -129,6 +129,22 @@ def test_every_kind_of_edit_is_seen_at_once(client, story, committed, edit, staf
             assert expected[edit] in page(client, urls[1])
 
 
+def test_a_withdrawn_story_leaves_its_feeds_and_sitemaps_at_once(
+    client, story, committed, staff_user
+):
+    story_feed = reverse("stories:story-feed-rss", args=[story.slug])
+    lists = [reverse("stories:feed-rss"), reverse("stories:news-sitemap"), "/sitemap.xml"]
+    for url in [story_feed, *lists]:
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "hit"
+    assert "Cached headline" in page(client, lists[0])
+    with committed():
+        services.story_set_status(story=story, user=staff_user, status=Story.Status.UNPUBLISHED)
+    assert client.get(story_feed).status_code == 404
+    for url in lists[:2]:
+        assert "Cached headline" not in page(client, url)
+
+
 def test_scheduled_story_goes_live_without_any_edit(client):
     now = timezone.now()
     make_story(headline="Scheduled one", published_at=now + dt.timedelta(minutes=5))
@@ -195,7 +211,15 @@ def test_pages_and_api_share_one_cache_control_rule(client, story, settings, max
     settings.PAGE_CACHE_SHARED_MAX_AGE = max_age
     settings.PAGE_CACHE_STALE_WHILE_REVALIDATE = swr
     expected = f"public, max-age=0, s-maxage={max_age}, stale-while-revalidate={swr}"
-    for url in (story.get_absolute_url(), f"/api/v1/stories/{story.pk}/", "/api/v1/brief/"):
+    urls = [
+        story.get_absolute_url(),
+        reverse("stories:story-feed-rss", args=[story.slug]),
+        reverse("stories:feed-atom"),
+        reverse("stories:news-sitemap"),
+        f"/api/v1/stories/{story.pk}/",
+        "/api/v1/brief/",
+    ]
+    for url in urls:
         assert client.get(url)["Cache-Control"] == expected  # built
         assert client.get(url)["Cache-Control"] == expected  # from the cache
 
