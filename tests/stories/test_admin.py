@@ -312,3 +312,42 @@ def test_non_staff_user_is_kept_out_of_the_admin(client, django_user_model):
     assert reverse("admin:login") in response["Location"]
     client.logout()
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "stories_story",
+        "stories_source",
+        "stories_category",
+        "people_person",
+        "people_organization",
+        "timelines_timelineevent",
+    ],
+)
+def test_the_published_story_rule_adds_no_query_per_changelist_row(
+    client, django_user_model, changelist
+):
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    writer = django_user_model.objects.create_user("wendy", password="pw", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Writer"))
+    client.force_login(writer)
+    url = reverse(f"admin:{changelist}_changelist")
+
+    def queries_with(stories):
+        for n in range(stories):
+            make_story(
+                status=Story.Status.PUBLISHED if n % 2 else Story.Status.DRAFT,
+                people=1,
+                organizations=1,
+                sources=1,
+                events=1,
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_with(2) == queries_with(6)
