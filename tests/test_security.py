@@ -408,3 +408,49 @@ def test_compose_reads_the_operators_env_and_nothing_builds_with_a_known_key():
         text = (ROOT / path).read_text()
         assert "SECRET_KEY=dev " not in text and "insecure-test-only-key" not in text, path
         assert "build-only" not in text and OLD_EXAMPLE_KEY not in text, path
+
+
+# The same on the production server (gunicorn, DEBUG off) ---------------------------------------
+
+
+@pytest.mark.fault
+def test_gunicorn_refuses_the_example_key_and_with_its_own_refuses_forgeries_and_spoofing(
+    tmp_path,
+):
+    from django.core import signing
+
+    from tests.faults import servers
+
+    env = servers.app_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SECRET_KEY=new_secret_key(),
+        API_ANON_THROTTLE_RATE="5/minute",
+    )
+    servers.manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    make_draft = (
+        "from stories.models import Story; from stories.preview import preview_token;"
+        "s = Story.objects.get(); s.status = 'draft'; s.save(); print(s.pk, preview_token(s))"
+    )
+    servers.manage("load_demo", env=env)
+    draft_id, genuine = servers.manage("shell", "-c", make_draft, env=env).stdout.split()[-2:]
+    with override_settings(SECRET_KEY=OLD_EXAMPLE_KEY):
+        forged = signing.TimestampSigner(salt="stories.preview").sign_object(
+            {"story": int(draft_id)}
+        )
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY is a key published"):
+        servers.Gunicorn({**env, "SECRET_KEY": OLD_EXAMPLE_KEY}, workers=1).start()
+
+    app = servers.Gunicorn(env, workers=1).start()
+    try:
+        assert servers.get(f"{app.base}/preview/{forged}/")[0] == 404
+        assert servers.get(f"{app.base}/preview/{genuine}/")[0] == 200
+        answers = [
+            servers.get(
+                f"{app.base}/api/v1/categories/", headers={"X-Forwarded-For": f"203.0.113.{n}"}
+            )[0]
+            for n in range(7)
+        ]
+        assert answers == [200] * 5 + [429] * 2
+    finally:
+        app.stop()
