@@ -85,9 +85,15 @@ and sources can be created on the way (`new_person`, `new_organization`, `new_ca
 `new_source`) or referred to (`person` and `organization` by slug, `category` by slug,
 `source` by id). Items cite sources by their number in the story's `sources` list.
 
-To avoid overwriting someone else's edit, send the `ETag` of your last read (a plain
-`GET` of the object) or of your last write in `If-Match`. If the object changed since, you get
-**412** and nothing changes: read it again and reapply your edit.
+Every change to an existing object (`PUT`, `PATCH`, `DELETE` on a story, event, source,
+person or organization) must send the `ETag` of your last read (a plain `GET` of the object)
+or of your last write in `If-Match`, so that nobody overwrites an edit they have not seen.
+Without it the answer is **428** Precondition Required. If the object changed since, you get
+**412** and nothing changes: read it again and reapply your edit. Of two clients writing with
+the same ETag at the same moment, one succeeds and the other gets 412. `If-Match: *`
+overwrites whatever is there. Changing an event changes its story's ETag too. Anything a
+published or scheduled story shows (its sections, a source it cites, a person it names) needs
+`stories.publish_story` to change: **403** otherwise.
 
 ## Errors
 

@@ -179,7 +179,8 @@ class ProblemSerializer(serializers.Serializer):
     )
     code = serializers.CharField(
         help_text='A stable machine-readable code: "invalid", "not_found", "not_authenticated", '
-        '"permission_denied", "precondition_failed", "throttled", "conflict", …'
+        '"permission_denied", "precondition_failed", "precondition_required", "throttled", '
+        '"conflict", …'
     )
     errors = serializers.DictField(
         required=False,
