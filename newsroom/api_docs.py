@@ -50,7 +50,9 @@ Add `fields=headline,slug,updated_at` to any list or detail to get only those to
 
 Reads carry an `ETag` and a `Last-Modified` date. Send them back as `If-None-Match` or
 `If-Modified-Since` and an unchanged resource answers **304** with no body. Anonymous reads
-are `Cache-Control: public, max-age=60`; signed-in reads are `private, no-cache`.
+are `Cache-Control: public, max-age=0, s-maxage=10, stale-while-revalidate=10`: revalidate
+on every use (a 304 costs little), while a shared cache may keep them a few seconds. Signed-in
+reads are `private, no-cache`.
 
 ## Sync
 

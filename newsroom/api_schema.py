@@ -144,8 +144,8 @@ class AutoSchema(SpectacularAutoSchema):
                     "Cache-Control",
                     location=OpenApiParameter.HEADER,
                     response=[200, 304],
-                    description="`public, max-age=60` for anonymous reads; `private, no-cache` "
-                    "when signed in.",
+                    description="`public, max-age=0, s-maxage=10, stale-while-revalidate=10` "
+                    "for anonymous reads; `private, no-cache` when signed in.",
                 ),
             ]
         if self.method in ("PUT", "PATCH", "DELETE") and self._is_detail():
