@@ -3,8 +3,8 @@
 Every save or delete of something readers see (a story or any of its sections, a category, a
 person, an organization, a source) is recorded as a `ContentChange` once the transaction
 commits. A sync token is a signed position in that log; a later sync returns what changed
-since, with tombstones for whatever a reader may no longer see. The same log position is the
-content version the page cache keys on (`content_version`).
+since, with tombstones for whatever a reader may no longer see. The newest log position is
+also the content version the page cache keys on (newsroom.caching.content_version).
 
 A writer that sends no signals (a queryset `update()`, `bulk_create`) must call
 `record_changes` itself, as stories.services and stories.generator do: whatever is not in the
@@ -13,7 +13,6 @@ log reaches neither the apps nor the page cache.
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Iterable, Mapping
 
 from django.core import signing
@@ -309,47 +308,6 @@ def public_records(kind: str, *, after: int | None = None):
     if after is not None:
         links = links.filter(**{f"{field}__gt": after})
     return model.objects.filter(Exists(links), **since)
-
-
-def content_version() -> str:
-    """What readers' content is at now: one query, on the log's primary key and the stories'
-    (status, published_at) index, each read backwards for one row.
-
-    The newest change-log row (id and time: a database rebuilt from scratch starts its ids
-    again, never at the same moment) and the newest publication time already passed, which
-    moves by itself when a scheduled story comes out. Trashed and withdrawn stories count in
-    the latter too: it is a clock, not a visibility rule, and moving it too often is harmless.
-    """
-    sql, params, now_at = _version_query(connection.vendor)
-    params = list(params)
-    params[now_at] = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return "/".join(map(str, cursor.fetchone()))
-
-
-_SOME_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-
-@functools.cache
-def _version_query(vendor: str) -> tuple[str, tuple, int]:
-    """content_version's SQL, compiled once per process (building the querysets cost 4 ms
-    a request), with the index of the parameter that takes the current time."""
-    newest = ContentChange.objects.order_by("-id")
-    came_out = Story.all_objects.filter(
-        status=Story.Status.PUBLISHED, published_at__lte=_SOME_TIME
-    ).order_by("-published_at")
-    parts = [
-        qs.query.sql_with_params()
-        for qs in (
-            newest.values("id")[:1],
-            newest.values("changed_at")[:1],
-            came_out.values("published_at")[:1],
-        )
-    ]
-    params = tuple(param for _, part_params in parts for param in part_params)
-    placeholder = connection.ops.adapt_datetimefield_value(_SOME_TIME)
-    return "SELECT " + ", ".join(f"({sql})" for sql, _ in parts), params, params.index(placeholder)
 
 
 def latest_change_id() -> int:

@@ -1,0 +1,193 @@
+"""The cache can fail: Redis down or frozen is a miss, logged once, with a back-off; the
+content version it keys on is one indexed query, and an edit needs no cache call at all."""
+
+import logging
+import socket
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from newsroom import cache_backends
+from newsroom.caching import content_version
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+CLOSED_PORT = 7219  # nothing listens here: a Redis that is down
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+
+
+@pytest.fixture
+def story():
+    return make_story(headline="Cached headline", people=1, sources=2, events=2)
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return response.content.decode()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a block as if its transaction committed, so its change-log rows are written."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+# The content version ---------------------------------------------------------------------
+
+
+def test_the_version_is_one_query_on_indexes(story, django_assert_num_queries):
+    with django_assert_num_queries(1) as queries:
+        content_version()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # With sequential scans priced out, a plan still holding one has no index to use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan and plan.count("Backward") == 3, plan
+
+
+# Redis: the production backend, and what happens when it is down. -------------------------
+
+
+def redis_settings(url: str, **options) -> dict:
+    return {
+        "default": {
+            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, **options},
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache on a real Redis (database 15), as in production; skipped without one."""
+    import redis
+    from django.core.cache import caches
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = redis_settings(url)
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+@pytest.fixture
+def redis_down(settings, caplog):
+    """The default cache on a Redis port where nothing listens."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", CLOSED_PORT)) == 0:
+            pytest.skip(f"something listens on {CLOSED_PORT}")
+    cache_backends._outages.clear()
+    settings.CACHES = redis_settings(f"redis://127.0.0.1:{CLOSED_PORT}/0")
+    caplog.set_level(logging.INFO, logger="newsroom.cache")
+    yield caplog
+    cache_backends._outages.clear()
+
+
+def test_redis_hit_is_one_get_and_an_edit_needs_no_cache_call(
+    client, story, redis_cache, committed
+):
+    from redis import Redis
+
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200 and first.has_header("ETag")
+    with mock.patch.object(
+        Redis, "execute_command", autospec=True, side_effect=Redis.execute_command
+    ) as sent:
+        assert "Cached headline" in page(client, url)
+        assert [call.args[1] for call in sent.call_args_list] == ["GET"]
+        sent.reset_mock()
+        with committed():
+            story.headline = "Renamed after caching"
+            story.save()
+        assert sent.call_args_list == []  # nothing to invalidate
+    # The browser's copy is out of date too: a full answer, not a 304.
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    assert "Renamed after caching" in page(client, url)
+
+
+def test_redis_backend_reuses_one_client_per_pool(redis_cache):
+    backend = redis_cache._cache
+    assert backend.get_client() is backend.get_client()
+    redis_cache.set("k", "v")
+    assert redis_cache.get_many(["k", "missing"]) == {"k": "v"}
+    pool = backend._get_connection_pool(False)
+    assert pool.connection_kwargs["socket_timeout"] == 0.25
+    assert pool.connection_kwargs["socket_connect_timeout"] == 0.25
+
+
+def test_redis_down_serves_every_read_uncached_and_logs_once(client, story, redis_down):
+    urls = [story.get_absolute_url(), reverse("stories:home"), f"/api/v1/stories/{story.pk}/"]
+    for _ in range(3):
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200 and response["X-Cache"] == "miss"
+    assert "Cached headline" in response.content.decode()
+    warnings = [r for r in redis_down.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()
+    # Readiness says degraded, not down: the site serves without its cache.
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "degraded"
+
+
+def test_redis_down_throttles_and_rate_limits_answer_without_500(client, story, redis_down):
+    # DRF's throttle fails open: without its counters every read is allowed.
+    for _ in range(3):
+        assert client.get("/api/v1/stories/").status_code == 200
+    # django-ratelimit fails closed (RATELIMIT_FAIL_OPEN unset): readers' sign-in POSTs get
+    # the 429 page until Redis is back: no 500, and no unlimited password guessing.
+    response = client.post(reverse("readers:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 429, response.status_code
+
+
+def test_an_edit_while_redis_is_down_commits_and_is_seen(client, story, redis_down, committed):
+    url = story.get_absolute_url()
+    page(client, url)
+    with committed():
+        story.headline = "Edited during the outage"
+        story.save()
+    assert "Edited during the outage" in page(client, url)
+
+
+def test_the_backend_backs_off_then_recovers(settings, caplog, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    cache_backends._outages.clear()
+    backend = cache_backends.RedisCache("redis://127.0.0.1:6390/0", {"OPTIONS": {"BACKOFF": 5}})
+    clock = [1000.0]
+    monkeypatch.setattr(cache_backends.time, "monotonic", lambda: clock[0])
+    calls = []
+
+    def flaky_get(key, default):
+        calls.append(key)
+        if clock[0] < 1010:
+            raise RedisConnectionError("refused")
+        return "value"
+
+    monkeypatch.setattr(backend._cache, "get", flaky_get)
+    caplog.set_level(logging.INFO, logger="newsroom.cache")
+    assert backend.get("k", []) == []  # the caller's default, as for a miss
+    clock[0] += 1
+    assert backend.get("k") is None and len(calls) == 1  # backing off: Redis not tried
+    clock[0] += 5
+    assert backend.get("k") is None and len(calls) == 2  # tried again, still down
+    clock[0] += 6
+    assert backend.get("k") == "value" and backend.available
+    assert [r.levelname for r in caplog.records] == ["WARNING", "INFO"]
+    cache_backends._outages.clear()
