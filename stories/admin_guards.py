@@ -42,6 +42,11 @@ class GuardedAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
+    def save_model(self, request, obj, form, change):
+        if change and not set(form.changed_data) - {"seen_updated_at"}:
+            return  # nothing changed: updated_at stays, so nobody else's open copy goes stale
+        super().save_model(request, obj, form, change)
+
 
 class SectionInline:
     """An inline of a story's sections: editable only by those who may change the story."""
@@ -118,7 +123,8 @@ class SectionAdmin(GuardedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        stories_changed(obj.story_id, *form.stories_before())
+        if form.has_changed():
+            stories_changed(obj.story_id, *form.stories_before())
 
     def delete_model(self, request, obj):
         lock_object(obj)

@@ -351,3 +351,23 @@ def test_the_published_story_rule_adds_no_query_per_changelist_row(
         return len(captured)
 
     assert queries_with(2) == queries_with(6)
+
+
+def test_a_source_page_saved_unchanged_keeps_its_time_and_a_stale_one_is_refused(staff_client):
+    from tests.admin_forms import change_form_data, change_url
+
+    source = make_source()
+    url = change_url(source)
+    stale = change_form_data(staff_client, source)
+    before = type(source).objects.get(pk=source.pk).updated_at
+
+    assert staff_client.post(url, change_form_data(staff_client, source)).status_code == 302
+    assert type(source).objects.get(pk=source.pk).updated_at == before
+    edited = {**change_form_data(staff_client, source), "title": "Corrected title"}
+    assert staff_client.post(url, edited).status_code == 302
+    response = staff_client.post(url, {**stale, "excerpt": "Written on an old copy"})
+
+    assert response.status_code == 200
+    assert "while you were editing it" in response.context["adminform"].form.non_field_errors()[0]
+    source.refresh_from_db()
+    assert (source.title, source.excerpt) == ("Corrected title", "")
