@@ -12,8 +12,6 @@ from tests.faults import servers
 
 pytestmark = pytest.mark.fault
 
-REDIS_PORT = 7201
-PG_PORT = 7204
 STORY = "/stories/us-russia-restore-military-communication-channel/"
 PATHS = ["/", STORY, "/api/v1/stories/", "/api/v1/brief/"]
 
@@ -21,7 +19,7 @@ PATHS = ["/", STORY, "/api/v1/stories/", "/api/v1/brief/"]
 @pytest.fixture(scope="module")
 def database():
     """A private PostgreSQL with the project migrated, the demo story and a staff token."""
-    pg = servers.PostgresServer(port=PG_PORT).start()
+    pg = servers.PostgresServer().start()
     try:
         url = pg.create_database("newsroom_cache_faults")
         env = servers.app_env(DATABASE_URL=url, SECRET_KEY=secrets.token_urlsafe(50))
@@ -91,7 +89,7 @@ def _p50(rows) -> str:
 
 
 def test_redis_stopped_mid_load_serves_uncached_then_caches_again(database):
-    redis = servers.RedisServer(port=REDIS_PORT).start()
+    redis = servers.RedisServer().start()
     env = app_env(database, REDIS_URL=redis.url, REDIS_BACKOFF="2")
     server = servers.Gunicorn(env, workers=2).start()
     moments = {}
@@ -134,7 +132,7 @@ def test_redis_stopped_mid_load_serves_uncached_then_caches_again(database):
 
 
 def test_a_frozen_redis_costs_one_socket_timeout_then_is_skipped(database):
-    redis = servers.RedisServer(port=REDIS_PORT).start()
+    redis = servers.RedisServer().start()
     server = servers.Gunicorn(app_env(database, REDIS_URL=redis.url), workers=2).start()
     try:
         for path in PATHS:
@@ -153,7 +151,7 @@ def test_a_frozen_redis_costs_one_socket_timeout_then_is_skipped(database):
 
 
 def test_edits_while_redis_is_down_are_never_served_stale(database):
-    redis = servers.RedisServer(port=REDIS_PORT).start()
+    redis = servers.RedisServer().start()
     env = app_env(database, REDIS_URL=redis.url, REDIS_BACKOFF="1")
     server = servers.Gunicorn(env, workers=2).start()
     token = {"Authorization": f"Token {database['token']}"}
