@@ -308,6 +308,10 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_R
 # docker-compose: 1). 0: the header is ignored, as clients can write it (newsroom.clients).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 RATELIMIT_IP_META_KEY = "newsroom.clients.ratelimit_ip"
+# The per-address counters live in the cache. With Redis down they let requests through rather
+# than refusing every reader's sign-in: each account stays guarded by the lockout above, whose
+# failure records are in the database.
+RATELIMIT_FAIL_OPEN = True
 
 # Abuse limits per client address (django-ratelimit syntax: count/period).
 READER_SIGNUP_RATE = os.environ.get("READER_SIGNUP_RATE", "5/h")

@@ -150,10 +150,22 @@ def test_redis_down_throttles_and_rate_limits_answer_without_500(client, story, 
     # DRF's throttle fails open: without its counters every read is allowed.
     for _ in range(3):
         assert client.get("/api/v1/stories/").status_code == 200
-    # django-ratelimit fails closed (RATELIMIT_FAIL_OPEN unset): readers' sign-in POSTs get
-    # the 429 page until Redis is back: no 500, and no unlimited password guessing.
-    response = client.post(reverse("readers:login"), {"username": "x", "password": "y"})
-    assert response.status_code == 429, response.status_code
+    # django-ratelimit fails open (RATELIMIT_FAIL_OPEN): readers still sign in while Redis is
+    # down, and guessing stays limited by the account lockout, which the database keeps.
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("reader9", "r9@example.com", "right-pass-for-reader9")
+    login = reverse("readers:login")
+    response = client.post(login, {"username": "reader9", "password": "right-pass-for-reader9"})
+    assert response.status_code == 302, response.status_code
+    client.logout()
+    statuses = [
+        client.post(login, {"username": "reader9", "password": "wrong"}).status_code
+        for _ in range(6)
+    ]
+    assert statuses[:4] == [200] * 4 and statuses[-1] == 429, statuses
+    locked = client.post(login, {"username": "reader9", "password": "right-pass-for-reader9"})
+    assert locked.status_code == 429
 
 
 def test_an_edit_while_redis_is_down_commits_and_is_seen(client, story, redis_down, committed):
