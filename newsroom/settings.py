@@ -3,7 +3,7 @@
 Development needs nothing set: SQLite, DEBUG off unless asked for, and the random
 SECRET_KEY that `make run` / `make test` (deploy/make-env) write to the git-ignored `.env`,
 read here beneath the real environment. With DEBUG off, a missing, published, placeholder or
-weak key stops the process (newsroom.secret_key).
+weak key stops the process (core.secret_key).
 """
 
 import datetime
@@ -15,7 +15,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from newsroom.secret_key import secret_key_problem
+from core.secret_key import secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Variables already in the environment win over the file's.
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "stories",
     "people",
     "timelines",
@@ -75,7 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before anything reads a body: 413 for one over the limits below.
-    "newsroom.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,11 +144,11 @@ else:
     #
     # Faults: a connection attempt gives up after DB_CONNECT_TIMEOUT seconds and a statement
     # after DB_STATEMENT_TIMEOUT_MS on the server; a frozen server enforces nothing, so the
-    # backend (newsroom.db.postgresql) also cuts any round trip still waiting DB_CLIENT_TIMEOUT
-    # seconds after it began. The request then answers 503 with Retry-After (newsroom.faults),
+    # backend (core.db.postgresql) also cuts any round trip still waiting DB_CLIENT_TIMEOUT
+    # seconds after it began. The request then answers 503 with Retry-After (core.faults),
     # well inside gunicorn's worker timeout. 0 turns a limit off; manage.py commands other than
     # runserver run without a statement limit (migrations, imports, content generation).
-    DATABASES["default"]["ENGINE"] = "newsroom.db.postgresql"
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     options.setdefault(
@@ -179,7 +180,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SIGNIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "readers.views.locked_out"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -213,8 +214,8 @@ STORAGES = {
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
-# Request bodies (newsroom.middleware: 413 beyond them): JSON and forms up to 2.5 MB, uploads
-# up to one image plus its form. Uploaded images (newsroom.images): bytes, pixels, pixels a side.
+# Request bodies (core.middleware: 413 beyond them): JSON and forms up to 2.5 MB, uploads
+# up to one image plus its form. Uploaded images (core.images): bytes, pixels, pixels a side.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(2_621_440)))
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
@@ -276,11 +277,11 @@ LOGOUT_REDIRECT_URL = "stories:home"
 
 # Shared by every worker: Redis when REDIS_URL is set, this process's memory otherwise. The
 # cache holds nothing that must survive: a Redis error or timeout is a miss (after short socket
-# timeouts), and Redis is then left alone for REDIS_BACKOFF seconds (newsroom.cache_backends).
+# timeouts), and Redis is then left alone for REDIS_BACKOFF seconds (core.cache_backends).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "OPTIONS": {
                 "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
@@ -293,7 +294,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Whole responses for anonymous readers and apps, keyed by the content version that the
-# database holds (newsroom.caching), so an edit from any process is never served stale.
+# database holds (core.caching), so an edit from any process is never served stale.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # How long a stored response is kept (memory only: a new version is a new key, never stale).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
@@ -305,9 +306,9 @@ PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "10"
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "10"))
 
 # Proxies in front of the app that append the client's address to X-Forwarded-For (nginx in
-# docker-compose: 1). 0: the header is ignored, as clients can write it (newsroom.clients).
+# docker-compose: 1). 0: the header is ignored, as clients can write it (core.clients).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-RATELIMIT_IP_META_KEY = "newsroom.clients.ratelimit_ip"
+RATELIMIT_IP_META_KEY = "core.clients.ratelimit_ip"
 # The per-address counters live in the cache. With Redis down they let requests through rather
 # than refusing every reader's sign-in: each account stays guarded by the lockout above, whose
 # failure records are in the database.
@@ -393,7 +394,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StoryStatusEnum": "stories.models.Story.Status",
         "ScenarioStatusEnum": "stories.models.Scenario.Status",
-        "PrecisionEnum": "timelines.dates.Precision",
+        "PrecisionEnum": "core.dates.Precision",
         "FictionLabelEnum": "readers.serializers.FICTION_LABEL_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.health import healthz, readyz
+from core.health import healthz, readyz
 from newsroom.views import ping
 from stories.preview import preview_story
 
@@ -10,7 +10,7 @@ admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
 # A database that cannot be reached is a 503 with Retry-After, not a 500.
-handler500 = "newsroom.faults.server_error"
+handler500 = "core.faults.server_error"
 
 urlpatterns = [
     path("ping/", ping, name="ping"),

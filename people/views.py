@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from newsroom.caching import cache_anonymous
+from core.caching import cache_anonymous
 from people.models import Organization, Person
 from stories import selectors
 

@@ -21,7 +21,7 @@ class RateLimitThrottle(BaseThrottle):
         usage = get_usage(
             request._request,
             group=self.group,
-            # The address from newsroom.clients (RATELIMIT_IP_META_KEY), as the web forms count.
+            # The address from core.clients (RATELIMIT_IP_META_KEY), as the web forms count.
             key="ip",
             rate=getattr(settings, self.rate_setting),
             method="POST",

@@ -25,9 +25,9 @@ from stories.models import (
     Story,
     StorySource,
 )
-from stories.rich_text import render_markdown
+from core.rich_text import render_markdown
 from stories.sync import record_changes
-from timelines.dates import Precision
+from core.dates import Precision
 from timelines.models import TimelineEvent
 
 SLUG_PREFIX = "gen-"

@@ -16,9 +16,9 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.images import ImageField
-from stories.rich_text import render_markdown
-from timelines.dates import (
+from core.images import ImageField
+from core.rich_text import render_markdown
+from core.dates import (
     Precision,
     clean_partial_date,
     format_partial_date,

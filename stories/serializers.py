@@ -31,7 +31,7 @@ from stories.models import (
     Story,
     UpdateNote,
 )
-from timelines.dates import Precision
+from core.dates import Precision
 from timelines.serializers import (
     CitingMixin,
     StoryEventSerializer,

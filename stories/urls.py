@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from newsroom.caching import cache_anonymous
+from core.caching import cache_anonymous
 from stories import feeds, views
 from stories.sitemaps import SITEMAPS
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from newsroom import cache_backends
-from newsroom.caching import content_version
+from core import cache_backends
+from core.caching import content_version
 from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_the_version_is_one_query_on_indexes(story, django_assert_num_queries):
 def redis_settings(url: str, **options) -> dict:
     return {
         "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, **options},
         }

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from newsroom.caching import content_version
+from core.caching import content_version
 from people.models import Person
 from stories import services
 from stories.models import Source, Story
@@ -349,7 +349,7 @@ def test_stored_copy_is_the_finished_bytes_and_headers_only(client, story):
     from django.http import HttpResponse
     from rest_framework.response import Response
 
-    from newsroom.caching import _key
+    from core.caching import _key
 
     url = f"/api/v1/stories/{story.pk}/"
     first = client.get(url)

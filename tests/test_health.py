@@ -6,7 +6,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from newsroom import faults
+from core import faults
 
 
 def test_liveness_needs_no_database(client):
@@ -27,7 +27,7 @@ def test_readiness_checks_database_and_cache(client):
 
 @pytest.mark.django_db
 def test_readiness_without_a_cache_is_degraded_not_down(client, monkeypatch):
-    monkeypatch.setattr("newsroom.health.cache.get", lambda key: None)
+    monkeypatch.setattr("core.health.cache.get", lambda key: None)
     response = client.get("/readyz")
     assert response.status_code == 200
     assert json.loads(response.content)["status"] == "degraded"
@@ -38,7 +38,7 @@ def test_readiness_without_the_database_is_503(client, monkeypatch):
     def broken():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("newsroom.health._database", broken)
+    monkeypatch.setattr("core.health._database", broken)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()

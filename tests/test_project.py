@@ -51,7 +51,7 @@ def test_database_url_selects_postgresql_and_sqlite_is_the_default():
     pg = manage(
         "shell", "-c", code, env={**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@db:5432/news"}
     )
-    assert pg.stdout.split()[-4:] == ["newsroom.db.postgresql", "news", "True", "60"], pg.stderr
+    assert pg.stdout.split()[-4:] == ["core.db.postgresql", "news", "True", "60"], pg.stderr
     sqlite = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,

@@ -20,9 +20,9 @@ from django.urls import reverse
 from PIL import Image
 from rest_framework.test import APIClient
 
-from newsroom.clients import client_ip
-from newsroom.images import validate_image
-from newsroom.secret_key import new_secret_key, secret_key_problem
+from core.clients import client_ip
+from core.images import validate_image
+from core.secret_key import new_secret_key, secret_key_problem
 from stories.models import Story
 from stories.preview import preview_token
 from tests.factories import make_category

@@ -4,7 +4,7 @@ import reversion
 from django.db import models
 from django.db.models import Q
 
-from timelines.dates import (
+from core.dates import (
     Precision,
     clean_partial_date,
     format_partial_date,

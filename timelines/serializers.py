@@ -13,7 +13,7 @@ from newsroom.rest import (
     absolute,
 )
 from stories.models import Story
-from timelines.dates import validate_partial_date
+from core.dates import validate_partial_date
 from timelines.models import TimelineEvent
 
 MAX_CITES = 50

@@ -4,7 +4,7 @@ from rest_framework import permissions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
-from newsroom.clients import client_ip
+from core.clients import client_ip
 
 
 class AnonThrottle(AnonRateThrottle):

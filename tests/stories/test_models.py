@@ -9,7 +9,7 @@ from people.models import StoryPerson
 from stories.models import HistoricalContext, Story
 from stories.selectors import story_list
 from tests.factories import make_category, make_person, make_source, make_story
-from timelines.dates import format_partial_date
+from core.dates import format_partial_date
 from timelines.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db

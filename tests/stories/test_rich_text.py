@@ -1,6 +1,6 @@
 import pytest
 
-from stories.rich_text import render_markdown
+from core.rich_text import render_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -2,7 +2,7 @@
 
 Limits: `DATA_UPLOAD_MAX_MEMORY_SIZE` for JSON and form bodies (Django's own setting, applied
 when a body is read), and `REQUEST_MAX_UPLOAD_BYTES` for multipart bodies, which carry an image
-(newsroom.images caps the image itself). A body sent chunked, without Content-Length, is read
+(core.images caps the image itself). A body sent chunked, without Content-Length, is read
 here up to the limit: WSGI servers such as gunicorn pass it on, and Django would otherwise
 read it as empty. On /api/ the answer is problem+json; elsewhere the site's 413 page.
 """

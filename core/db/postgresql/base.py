@@ -7,7 +7,7 @@ thread ends up stuck until gunicorn kills it. Here each round trip — queries, 
 check Django runs before reusing a connection, commits and rollbacks — is watched, and a
 round trip still waiting `DB_CLIENT_TIMEOUT` seconds after it began has its socket shut
 down: libpq returns at once with an OperationalError, the request answers 503
-(newsroom.faults), and the broken connection is dropped at the end of the request. New
+(core.faults), and the broken connection is dropped at the end of the request. New
 connections are bounded by libpq's own `connect_timeout`.
 """
 
@@ -16,7 +16,7 @@ import contextlib
 from django.conf import settings
 from django.db.backends.postgresql import base
 
-from newsroom.db.watchdog import watchdog
+from core.db.watchdog import watchdog
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
