@@ -254,7 +254,7 @@ class FollowingViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         examples=[examples.FOLLOW_EXAMPLE],
     )
     def update(self, request, *args, **kwargs):
-        story = Story.objects.published().filter(pk=self.story_id()).first()
+        story = selectors.story_to_follow(pk=self.story_id())
         if story is None:
             raise exceptions.NotFound("No such published story.")
         existed = Follow.objects.filter(reader=request.user, story=story).exists()
@@ -270,9 +270,10 @@ class FollowingViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         responses={204: OpenApiResponse(description="Not followed any more. No body.")},
     )
     def destroy(self, request, *args, **kwargs):
-        story = Story.objects.filter(pk=self.story_id()).first()
+        story_id = self.story_id()
+        story = selectors.story_to_follow(pk=story_id, include_unpublished=True)
         removed = story is not None and services.unfollow_story(reader=request.user, story=story)
-        if not removed and (story is None or not story.is_public):
+        if not removed and selectors.story_to_follow(pk=story_id) is None:
             raise exceptions.NotFound("No such published story.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -60,6 +60,17 @@ def following_list(*, reader) -> QuerySet[Follow]:
     )
 
 
+def story_to_follow(
+    *, slug: str | None = None, pk: int | None = None, include_unpublished: bool = False
+) -> Story | None:
+    """The story a follow or unfollow names (by `slug` or `pk`), or None: published unless
+    `include_unpublished` (then any story outside the trash). One query reading only its id,
+    slug and headline, because a follow needs none of its sections."""
+    stories = Story.objects.all() if include_unpublished else Story.objects.published()
+    lookup = {"slug": slug} if pk is None else {"pk": pk}
+    return stories.only("pk", "slug", "headline").filter(**lookup).first()
+
+
 def follow_for(*, reader, story: Story) -> Follow | None:
     """The reader's follow of `story`, or None (anonymous readers follow nothing)."""
     if not reader.is_authenticated:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +14,6 @@ from django_ratelimit.core import is_ratelimited
 
 from readers import selectors, services
 from readers.forms import DeleteAccountForm, SignupForm
-from stories.selectors import story_detail
 
 
 def cooloff_minutes() -> int:
@@ -107,12 +106,19 @@ def following(request):
     return render(request, "readers/following.html", {"follows": follows})
 
 
+def _story_or_404(*, slug: str, include_unpublished: bool = False):
+    story = selectors.story_to_follow(slug=slug, include_unpublished=include_unpublished)
+    if story is None:
+        raise Http404("No such story.")
+    return story
+
+
 @require_POST
 def follow(request, slug):
     if not request.user.is_authenticated:
         login_url = reverse("readers:login")
         return redirect(f"{login_url}?next={request.path.removesuffix('follow/')}")
-    story = story_detail(slug=slug)
+    story = _story_or_404(slug=slug)
     services.follow_story(reader=request.user, story=story)
     messages.success(request, f"You follow “{story.headline}”. New events will be marked for you.")
     return redirect(_safe_next(request, story.get_absolute_url()))
@@ -121,7 +127,7 @@ def follow(request, slug):
 @require_POST
 @login_required
 def unfollow(request, slug):
-    story = story_detail(slug=slug, include_unpublished=True)
+    story = _story_or_404(slug=slug, include_unpublished=True)
     services.unfollow_story(reader=request.user, story=story)
     messages.success(request, f"You no longer follow “{story.headline}”.")
     return redirect(_safe_next(request, story.get_absolute_url()))
