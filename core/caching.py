@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from rest_framework.exceptions import APIException
 
+from core.compression import gzip_etag
 from stories.models import ContentChange, Story
 
 PAGE_PREFIX = "newsroom:page"
@@ -196,16 +197,16 @@ _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _gzipped(response: HttpResponse) -> HttpResponse:
-    """`_bare`, compressed once when that is worth it. Its ETag becomes weak, as Django's
-    GZipMiddleware makes it: the bytes differ from the uncompressed representation's."""
+    """`_bare`, compressed once when that is worth it. Its ETag becomes the gzipped variant's
+    (core.compression.gzip_etag): the bytes differ from the uncompressed representation's."""
     bare = _bare(response)
     if len(bare.content) < GZIP_MIN_BYTES or bare.has_header("Content-Encoding"):
         return bare
     bare.content = gzip.compress(bare.content, compresslevel=6, mtime=0)
     bare["Content-Encoding"] = "gzip"
     bare.identity_etag = bare.get("ETag")  # for clients served the uncompressed bytes
-    if bare.has_header("ETag") and not bare["ETag"].startswith("W/"):
-        bare["ETag"] = "W/" + bare["ETag"]
+    if bare.has_header("ETag"):
+        bare["ETag"] = gzip_etag(bare["ETag"])
     return bare
 
 

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag on every page, and 304 when the browser or CDN already holds it.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Below it, so 304s compare the variant sent: gzip for API clients without cookies.
+    "core.compression.ApiGzipMiddleware",
     # Last, as django-axes asks: turns a sign-in lockout into readers.views.locked_out's page.
     "axes.middleware.AxesMiddleware",
 ]
