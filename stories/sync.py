@@ -12,13 +12,11 @@ log reaches neither the apps nor the page cache.
 """
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -34,6 +32,9 @@ from stories.models import (
     StorySource,
     UpdateNote,
 )
+from stories.sync_tokens import SNAPSHOT_PHASES, SyncPosition
+from stories.sync_tokens import TOKEN_SALT as TOKEN_SALT  # re-exported: the API and tests
+from stories.sync_tokens import InvalidToken as InvalidToken  # name them from stories.sync
 from timelines.models import TimelineEvent
 
 Kind = ContentChange.Kind
@@ -134,10 +135,24 @@ def _stories_showing(instance) -> set[int]:
     return _stories_citing([instance.pk])
 
 
+@receiver(pre_save, sender=Story, dispatch_uid="sync-story-category")
+def _story_saving(sender, instance, raw=False, **kwargs):
+    old = sender._base_manager.filter(pk=instance.pk) if instance.pk and not raw else None
+    instance._sync_left_category = old and old.values_list("category_id", flat=True).first()
+
+
 @receiver(post_save, sender=Story)
-@receiver(post_delete, sender=Story)
-def _story_changed(sender, instance, **kwargs):
+def _story_saved(sender, instance, **kwargs):
     record_changes(Kind.STORY, [instance.pk])
+    # The category a story left lost one: `_incremental_batch` finds only the one it is in now.
+    if getattr(instance, "_sync_left_category", None) not in (None, instance.category_id):
+        record_changes(Kind.CATEGORY, [instance._sync_left_category])
+
+
+@receiver(post_delete, sender=Story)
+def _story_deleted(sender, instance, **kwargs):
+    record_changes(Kind.STORY, [instance.pk])
+    record_changes(Kind.CATEGORY, [instance.category_id])
 
 
 def _story_part_changed(sender, instance, **kwargs):
@@ -192,78 +207,6 @@ for _through in CITATION_TABLES:
     m2m_changed.connect(
         _citations_changed, sender=_through, dispatch_uid=f"sync-{_through.__name__}"
     )
-
-
-# Tokens ------------------------------------------------------------------------------------
-
-TOKEN_SALT = "newsroom.api.sync"
-TOKEN_VERSION = 2
-
-# What a first (full) sync sends, kind after kind, each in id order.
-SNAPSHOT_PHASES = (Kind.STORY, Kind.CATEGORY, Kind.PERSON, Kind.ORGANIZATION, Kind.SOURCE)
-
-
-class InvalidToken(ValueError):
-    """The sync token was not issued by this server, or is damaged."""
-
-
-@dataclasses.dataclass(frozen=True)
-class SyncPosition:
-    """Where a client stands: log position, time of its last sync, and paging progress.
-
-    While a first (full) sync is paged through, `phase` is the kind being sent (a `Kind`
-    value, see `SNAPSHOT_PHASES`) and `after` the id of the last one of that kind sent.
-    While stories whose scheduled time came are paged through, `synced_at` is the
-    publication time of the last one sent and `came_out_after` its id.
-    """
-
-    change_id: int
-    synced_at: dt.datetime
-    phase: str | None = None
-    after: int = 0
-    came_out_after: int | None = None
-
-    def to_token(self) -> str:
-        payload = {"v": TOKEN_VERSION, "c": self.change_id, "t": self.synced_at.isoformat()}
-        if self.phase is not None:
-            payload["p"] = self.phase
-            payload["a"] = self.after
-        if self.came_out_after is not None:
-            payload["o"] = self.came_out_after
-        return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
-
-    @classmethod
-    def from_token(cls, token: str) -> "SyncPosition":
-        """The position a token holds; tokens of version 1 (stories-only paging) still parse."""
-        try:
-            payload = signing.loads(token, salt=TOKEN_SALT)
-            version = payload.get("v")
-            phase, after, came_out_after = None, 0, None
-            if version == 1:
-                # A first sync of version 1 paged stories only, by `a`.
-                if payload.get("a") is not None:
-                    phase, after = Kind.STORY.value, int(payload["a"])
-            elif version == TOKEN_VERSION:
-                if payload.get("p") is not None:
-                    phase, after = Kind(payload["p"]).value, int(payload["a"])
-                    if phase not in SNAPSHOT_PHASES:
-                        raise InvalidToken("Unknown snapshot phase.")
-                if payload.get("o") is not None:
-                    came_out_after = int(payload["o"])
-            else:
-                raise InvalidToken("Unknown token version.")
-            position = cls(
-                change_id=int(payload["c"]),
-                synced_at=dt.datetime.fromisoformat(payload["t"]),
-                phase=phase,
-                after=after,
-                came_out_after=came_out_after,
-            )
-        except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise InvalidToken("This sync token is not valid; sync again without one.") from exc
-        if position.synced_at.tzinfo is None:
-            raise InvalidToken("This sync token is not valid; sync again without one.")
-        return position
 
 
 # Reading -----------------------------------------------------------------------------------
@@ -437,17 +380,19 @@ def _incremental_batch(
         else:
             next_position = SyncPosition(change_id=last_id, synced_at=now)
 
-    # A story published or withdrawn can make its people, organizations and sources public or
-    # private: look at them again too.
+    # A story published, withdrawn or trashed moves its category's story count and can make
+    # its people, organizations and sources public or private: look at them again too.
     stories = changed[Kind.STORY]
-    for kind, through, field in (
-        (Kind.PERSON, StoryPerson, "person_id"),
-        (Kind.ORGANIZATION, StoryOrganization, "organization_id"),
-        (Kind.SOURCE, StorySource, "source_id"),
+    for kind, linked in (
+        (Kind.CATEGORY, Story.all_objects.filter(pk__in=stories).values_list("category_id")),
+        (Kind.PERSON, StoryPerson.objects.filter(story_id__in=stories).values_list("person_id")),
+        (
+            Kind.ORGANIZATION,
+            StoryOrganization.objects.filter(story_id__in=stories).values_list("organization_id"),
+        ),
+        (Kind.SOURCE, StorySource.objects.filter(story_id__in=stories).values_list("source_id")),
     ):
-        changed[kind].update(
-            through.objects.filter(story_id__in=stories).values_list(field, flat=True)
-        )
+        changed[kind].update(object_id for (object_id,) in linked)
 
     visible_stories = set(
         Story.objects.published().filter(pk__in=changed[Kind.STORY]).values_list("pk", flat=True)
