@@ -298,6 +298,8 @@ else:
 # Whole responses for anonymous readers and apps, keyed by the content version that the
 # database holds (core.caching), so an edit from any process is never served stale.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The function that reads that version (core knows no product model; stories does).
+CONTENT_VERSION = "stories.versions.content_version"
 # How long a stored response is kept (memory only: a new version is a new key, never stale).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Anonymous pages and API reads: browsers revalidate every time (ETag, 304); shared caches
