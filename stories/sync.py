@@ -4,7 +4,7 @@ Every save or delete of something readers see (a story or any of its sections, a
 person, an organization, a source) is recorded as a `ContentChange` once the transaction
 commits. A sync token is a signed position in that log; a later sync returns what changed
 since, with tombstones for whatever a reader may no longer see. The newest log position is
-also the content version the page cache keys on (newsroom.caching.content_version).
+also the content version the page cache keys on (stories.versions.content_version).
 
 A writer that sends no signals (a queryset `update()`, `bulk_create`) must call
 `record_changes` itself, as stories.services and stories.generator do: whatever is not in the
