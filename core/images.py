@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import signals
 from PIL import Image
 
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
@@ -95,6 +96,13 @@ class ImageField(models.ImageField):
     """Django's ImageField with the site's upload rule, in the admin and in model validation."""
 
     default_validators = [*models.ImageField.default_validators, validate_image]
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        # Django measures the image on every load (post_init) when its width or height is
+        # empty: a file read per instance read. Saving a new file measures it already
+        # (FieldFile.save assigns it again, which updates the dimensions), so loads need not.
+        signals.post_init.disconnect(self.update_dimension_fields, sender=cls)
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ImageFormField, **kwargs})

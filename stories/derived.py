@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max, QuerySet
-from django.db.models.signals import post_delete, post_init, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
@@ -244,23 +244,27 @@ def _search_part_deleted(sender, instance, origin=None, **kwargs):
     _later_or_now("search", [instance.story_id])
 
 
-def _remember_name(sender, instance, **kwargs):
-    # The name as loaded (absent when deferred), so a save can tell a rename from other edits
-    # without a query.
-    instance._search_loaded_name = instance.__dict__.get("name")
+def _remember_name(sender, instance, raw=False, update_fields=None, **kwargs):
+    # The stored name, read when an existing record is saved with its name, so the save can
+    # tell a rename from other edits. Read here, one query per save, rather than remembered on
+    # every load (a post_init hook ran for every person and organization ever read).
+    instance._search_stored_name = None
+    if raw or instance._state.adding or instance.pk is None:
+        return  # a new person or organization is in no story yet
+    if update_fields is not None and "name" not in update_fields:
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values_list("name", flat=True).first()
+    instance._search_stored_name = stored
 
 
 def _search_name_saved(sender, instance, created=False, raw=False, **kwargs):
-    if raw:
+    stored = instance.__dict__.pop("_search_stored_name", None)
+    if raw or created or stored is None or stored == instance.name:
         return
-    loaded = getattr(instance, "_search_loaded_name", None)
-    # A new person or organization is in no story yet.
-    if not created and (loaded is None or loaded != instance.name):
-        if sender is Person:
-            search_document_refresh_involving(person_ids=[instance.pk])
-        else:
-            search_document_refresh_involving(organization_ids=[instance.pk])
-    instance._search_loaded_name = instance.name
+    if sender is Person:
+        search_document_refresh_involving(person_ids=[instance.pk])
+    else:
+        search_document_refresh_involving(organization_ids=[instance.pk])
 
 
 post_save.connect(_search_story_saved, sender=Story, dispatch_uid="search-document-Story")
@@ -274,7 +278,7 @@ for _model in (TimelineEvent, StoryPerson, StoryOrganization):
         _search_part_deleted, sender=_model, dispatch_uid=f"search-document-{_model.__name__}"
     )
 for _model in (Person, Organization):
-    post_init.connect(
+    pre_save.connect(
         _remember_name, sender=_model, dispatch_uid=f"search-document-{_model.__name__}"
     )
     post_save.connect(
