@@ -437,8 +437,8 @@ NEWS_ARTICLE = {
     "articleSection": demo.CATEGORY["name"],
     "datePublished": "2026-02-05T21:00:00Z",
     "dateModified": "2026-02-06T08:12:40Z",
-    "author": [{"@type": "Organization", "name": "Newsroom Staff"}],
-    "publisher": {"@type": "Organization", "name": "Newsroom", "url": f"{SITE}/"},
+    "author": [{"@type": "Organization", "name": "Newsroom Staff", "url": f"{SITE}/"}],
+    "publisher": {"@type": "NewsMediaOrganization", "name": "Newsroom", "url": f"{SITE}/"},
     "citation": [
         {
             "@type": "CreativeWork",

@@ -1,30 +1,23 @@
 """A published story in standard formats: schema.org NewsArticle, IPTC ninjs 3.0, TimelineJS 3.
 
 Each function takes a story loaded by `selectors.story_detail` (sections prefetched, citations
-attached) and the request (for absolute URLs), and returns plain JSON-ready data.
+attached) and the request (for absolute URLs), and returns plain JSON-ready data. NewsArticle
+is built by stories.jsonld, which the story page's JSON-LD uses too.
 """
 
 import datetime as dt
 
-import nh3
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
+from stories.bylines import byline_names
+from stories.jsonld import iso_utc
+from stories.jsonld import news_article as news_article  # the export's name for the one builder
 from stories.models import Story
 from timelines.dates import Precision
 
 NINJS_SCHEMA = "https://www.iptc.org/std/ninjs/ninjs-schema_3.0.json"
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if moment else None
-
-
-def _text(html: str) -> str:
-    """Plain text of sanitised HTML, paragraphs separated by blank lines."""
-    spaced = html.replace("</p>", "</p>\n\n").replace("<br>", "\n")
-    return nh3.clean(spaced, tags=set()).strip()
 
 
 def _date_at_precision(value: dt.date, precision: str) -> str:
@@ -33,93 +26,6 @@ def _date_at_precision(value: dt.date, precision: str) -> str:
     if precision == Precision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
-
-
-def _site(request) -> dict:
-    return {
-        "@type": "Organization",
-        "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri("/"),
-    }
-
-
-def _author(byline: str) -> dict:
-    # Staff bylines ("Newsroom Staff") credit the organization, not a person.
-    kind = "Organization" if byline.lower().endswith("staff") else "Person"
-    return {"@type": kind, "name": byline}
-
-
-def news_article(story: Story, request) -> dict:
-    """schema.org `NewsArticle` JSON-LD, as search engines read it."""
-    page = request.build_absolute_uri(story.get_absolute_url())
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "@id": f"{page}#article",
-        "url": page,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": page},
-        "headline": story.headline[:110],
-        "alternativeHeadline": story.dek,
-        "description": story.dek,
-        "articleSection": story.category.name,
-        "inLanguage": settings.LANGUAGE_CODE,
-        "datePublished": _iso(story.published_at),
-        "dateModified": _iso(max(filter(None, [story.updated_at, story.published_at]))),
-        "author": [_author(story.byline)],
-        "publisher": _site(request),
-        "articleBody": "\n\n".join(
-            filter(None, [_text(story.overview_html), _text(story.why_it_matters_html)])
-        ),
-        "mentions": [
-            {
-                "@type": "Person",
-                "name": row.person.name,
-                "jobTitle": row.person.title or None,
-                "url": request.build_absolute_uri(row.person.get_absolute_url()),
-            }
-            for row in story.story_people.all()
-        ]
-        + [
-            {
-                "@type": "Organization",
-                "name": row.organization.name,
-                "url": request.build_absolute_uri(row.organization.get_absolute_url()),
-            }
-            for row in story.story_organizations.all()
-        ],
-        "citation": [
-            {
-                "@type": "CreativeWork",
-                "name": row.source.title,
-                "publisher": {"@type": "Organization", "name": row.source.publisher},
-                "author": row.source.authors or None,
-                "url": row.source.url or None,
-                "datePublished": row.source.published_on.isoformat()
-                if row.source.published_on
-                else None,
-            }
-            for row in story.story_sources.all()
-        ],
-    }
-    if story.hero_image:
-        data["image"] = [
-            {
-                "@type": "ImageObject",
-                "url": request.build_absolute_uri(story.hero_image.url),
-                "width": story.hero_image_width,
-                "height": story.hero_image_height,
-                "caption": story.hero_image_alt,
-            }
-        ]
-    return _without_nulls(data)
-
-
-def _without_nulls(value):
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
 
 
 def ninjs(story: Story, request) -> dict:
@@ -133,13 +39,13 @@ def ninjs(story: Story, request) -> dict:
         "representationType": "full",
         "profile": "newsroom-explainer",
         "version": str(int(story.updated_at.timestamp())),
-        "firstCreated": _iso(story.created_at),
-        "versionCreated": _iso(story.updated_at),
-        "contentCreated": _iso(story.published_at),
+        "firstCreated": iso_utc(story.created_at),
+        "versionCreated": iso_utc(story.updated_at),
+        "contentCreated": iso_utc(story.published_at),
         "pubStatus": "usable",
         "language": settings.LANGUAGE_CODE,
         "slugline": story.slug,
-        "by": story.byline,
+        "by": byline_names(story.byline),
         "headlines": [{"role": "main", "value": story.headline}],
         "descriptions": [{"role": "summary", "contentType": "text/plain", "value": story.dek}],
         "bodies": [

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from stories.bylines import byline_names
 from stories.models import Story
 from stories.selectors import newest_update_first
 from stories.templatetags.reader import event_datetime
@@ -50,7 +51,7 @@ class LatestStoriesFeed(Feed):
         return max(story.updated_at, story.published_at)
 
     def item_author_name(self, story):
-        return story.byline
+        return byline_names(story.byline)
 
     def item_categories(self, story):
         return [story.category.name]
@@ -122,7 +123,7 @@ class StoryEventsFeed(Feed):
         return [event.get_kind_display()]
 
     def item_author_name(self, event):
-        return event.story.byline
+        return byline_names(event.story.byline)
 
 
 class StoryEventsAtomFeed(StoryEventsFeed):

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.dates import Precision
 from newsroom.rest import (
     ImageSerializer,
     SparseFieldsSerializerMixin,
@@ -22,6 +23,7 @@ from newsroom.rest import (
 from people.models import StoryOrganization, StoryPerson
 from people.serializers import OrganizationRefSerializer, PersonRefSerializer
 from stories import selectors
+from stories.bylines import BylineField
 from stories.models import (
     Category,
     HistoricalContext,
@@ -31,7 +33,6 @@ from stories.models import (
     Story,
     UpdateNote,
 )
-from core.dates import Precision
 from timelines.serializers import (
     CitingMixin,
     StoryEventSerializer,
@@ -444,6 +445,9 @@ class StorySerializer(SparseFieldsSerializerMixin, _StoryBase):
     text rendered and sanitised, ready to display.
     """
 
+    byline = BylineField(
+        read_only=True, help_text='Who the story is by, the names alone: readers see "By …".'
+    )
     version = serializers.IntegerField(
         read_only=True, help_text="Goes up by one with every save of the story."
     )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from stories.bylines import byline_names
+from stories.jsonld import news_article
 from timelines.dates import Precision, format_partial_date
 
 register = template.Library()
@@ -89,56 +91,16 @@ def event_datetime(value: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(value, datetime.time.min, tzinfo=display_zone())
 
 
-def story_structured_data(story, request) -> dict:
-    """schema.org NewsArticle for a story: dateModified follows its newest timeline event."""
-    home = request.build_absolute_uri("/")
-    url = request.build_absolute_uri(story.get_absolute_url())
-    published = timezone.localtime(story.published_at or timezone.now(), display_zone())
-    modified = published
-    update = story.latest_update
-    if update is not None:
-        # An event dated the day of publication must not make the article look older than it is.
-        modified = max(published, event_datetime(update.date))
-    byline = story.byline.strip() or settings.SITE_NAME
-    is_desk = byline.lower().endswith(("staff", "desk", "team")) or byline == settings.SITE_NAME
-    publisher = {
-        "@type": "NewsMediaOrganization",
-        "name": settings.SITE_NAME,
-        "url": home,
-        "logo": {
-            "@type": "ImageObject",
-            "url": request.build_absolute_uri(static("img/logo.png")),
-            "width": 512,
-            "height": 512,
-        },
-    }
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url,
-        "headline": story.headline[:110],
-        "description": story.dek,
-        "articleSection": story.category.name,
-        "datePublished": published.isoformat(timespec="seconds"),
-        "dateModified": modified.isoformat(timespec="seconds"),
-        "author": [
-            {"@type": "Organization", "name": byline, "url": home}
-            if is_desk
-            else {"@type": "Person", "name": byline}
-        ],
-        "publisher": publisher,
-        "isAccessibleForFree": True,
-    }
-    if story.hero_image:
-        data["image"] = [request.build_absolute_uri(story.hero_image.url)]
-    return data
+@register.filter
+def byline(value: str) -> str:
+    """The names a byline credits, without a "By" of its own: "By {{ story.byline|byline }}"."""
+    return byline_names(value)
 
 
 @register.simple_tag(takes_context=True)
 def story_json_ld(context, story):
     """The NewsArticle JSON-LD block, escaped so no text in it can close the script element."""
-    payload = json.dumps(story_structured_data(story, context["request"]), ensure_ascii=False)
+    payload = json.dumps(news_article(story, context["request"]), ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above

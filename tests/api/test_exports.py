@@ -49,8 +49,10 @@ def test_news_article_json_ld(api, demo_story):
     assert dt.datetime.fromisoformat(article["dateModified"]) >= dt.datetime.fromisoformat(
         article["datePublished"]
     )
-    assert article["author"] == [{"@type": "Organization", "name": "Newsroom Staff"}]
-    assert article["publisher"]["@type"] == "Organization"
+    assert article["author"] == [
+        {"@type": "Organization", "name": "Newsroom Staff", "url": "http://testserver/"}
+    ]
+    assert article["publisher"]["@type"] == "NewsMediaOrganization"
     assert article["articleSection"] == "Rule Changes"
     assert "<" not in article["articleBody"]
     assert article["articleBody"].startswith("On 5 February 2026")

@@ -280,11 +280,17 @@ def test_news_article_json_ld(client, demo_story):
     assert article["author"][0]["@type"] in {"Person", "Organization"}
     assert article["publisher"]["name"] == "Newsroom"
     assert article["publisher"]["logo"]["url"].startswith("http://testserver/static/img/logo.")
-    assert "image" not in article  # the demo story has no hero image
+    # The demo story has no hero image: the site's default article images stand in.
+    assert [image["url"].split("/static/img/")[1].split(".")[0] for image in article["image"]] == [
+        "article-default-16x9",
+        "article-default-4x3",
+        "article-default-1x1",
+    ]
 
 
 @pytest.mark.django_db
-def test_json_ld_date_modified_follows_the_newest_event(client, settings):
+def test_json_ld_date_modified_follows_the_newest_event_edit(client, settings):
+    # When the timeline last changed, not the day its newest event happened on.
     settings.DISPLAY_TIME_ZONE = "Europe/London"
     story = factories.make_story(
         events=0, published_at=dt.datetime(2026, 1, 10, 9, 30, tzinfo=dt.UTC)
@@ -292,13 +298,13 @@ def test_json_ld_date_modified_follows_the_newest_event(client, settings):
     TimelineEvent.objects.create(
         story=story, date=dt.date(2026, 1, 20), title="Newest", description="x"
     )
-    TimelineEvent.objects.create(
+    older = TimelineEvent.objects.create(
         story=story, date=dt.date(2026, 1, 15), title="Older", description="x"
     )
 
     article = json_ld(client.get(story.get_absolute_url()))[0]
 
-    assert aware(article["dateModified"]) == dt.datetime(2026, 1, 20, tzinfo=dt.UTC)
+    assert aware(article["dateModified"]) == older.updated_at
     assert aware(article["datePublished"]) == dt.datetime(2026, 1, 10, 9, 30, tzinfo=dt.UTC)
 
 
@@ -313,7 +319,15 @@ def test_json_ld_has_the_hero_image_and_person_author(client):
     )
     response = client.get(story.get_absolute_url())
     article = json_ld(response)[0]
-    assert article["image"] == [f"http://testserver{story.hero_image.url}"]
+    assert article["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": f"http://testserver{story.hero_image.url}",
+            "width": 1200,
+            "height": 800,
+            "caption": "Delegates at the table",
+        }
+    ]
     assert article["author"] == [{"@type": "Person", "name": "Maria Ortega"}]
     assert meta(response, "og:image") == f"http://testserver{story.hero_image.url}"
     assert meta(response, "og:image:alt") == "Delegates at the table"
