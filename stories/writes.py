@@ -4,6 +4,7 @@ import reversion
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom.rest.views import unchanged
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.concurrency import lock_row, lock_stories, stories_changed
 from stories.derived import refresh_once, sections_changed
@@ -48,6 +49,8 @@ def story_write(*, story: Story | None, data: dict, replace_all_sections: bool, 
         stored = lock_stories(story.pk).get(story.pk)
         if stored != story.version:
             raise EditConflict(f"Story {story.pk} is at version {stored}, not {story.version}.")
+        if _story_unchanged(story, data, replace_all_sections=replace_all_sections):
+            return story  # nothing to write: same version, no revision, nothing logged
     old_status = story.status if story is not None else None
     with reversion.create_revision(), refresh_once():
         story = _story_write(story=story, data=data, replace_all_sections=replace_all_sections)
@@ -60,11 +63,7 @@ def story_write(*, story: Story | None, data: dict, replace_all_sections: bool, 
 
 
 def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool) -> Story:
-    data = dict(data)
-    sections = {name: data.pop(name) for name in SECTION_NAMES if name in data}
-    if replace_all_sections:
-        for name in SECTION_NAMES:
-            sections.setdefault(name, [])
+    data, sections = _sections_of(data, replace_all_sections=replace_all_sections)
     new_category = data.pop("new_category", None)
     if new_category is not None:
         data["category"] = Category.objects.create(**new_category)
@@ -99,6 +98,89 @@ def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool)
     # story_write's refresh_once() block, with whatever the deletes' signals noted.
     sections_changed([story.pk])
     return story
+
+
+def _sections_of(data: dict, *, replace_all_sections: bool) -> tuple[dict, dict]:
+    data = dict(data)
+    sections = {name: data.pop(name) for name in SECTION_NAMES if name in data}
+    if replace_all_sections:
+        for name in SECTION_NAMES:
+            sections.setdefault(name, [])
+    return data, sections
+
+
+ROW_SECTIONS = {
+    "indicators": (KeyIndicator, True),
+    "events": (TimelineEvent, False),
+    "scenarios": (Scenario, True),
+    "historical_contexts": (HistoricalContext, True),
+}
+
+
+def _story_unchanged(story: Story, data: dict, *, replace_all_sections: bool) -> bool:
+    """Whether `story_write` with `data` would leave the story and every section it names as
+    stored (rows in the same places, citing the same sources): reads only, no write."""
+    fields, sections = _sections_of(data, replace_all_sections=replace_all_sections)
+    if fields.pop("new_category", None) is not None or not unchanged(story, fields):
+        return False
+    source_ids = list(
+        story.story_sources.order_by("position", "pk").values_list("source_id", flat=True)
+    )
+    if "sources" in sections:
+        rows = sections["sources"]
+        if any(row.get("source") is None for row in rows):
+            return False
+        positions = list(story.story_sources.order_by("position", "pk").values_list("position"))
+        if [row["source"].pk for row in rows] != source_ids or positions != [
+            (i,) for i in range(1, len(rows) + 1)
+        ]:
+            return False
+    for name, model, key in (
+        ("people", StoryPerson, "person"),
+        ("organizations", StoryOrganization, "organization"),
+    ):
+        if name not in sections:
+            continue
+        rows = sections[name]
+        if any(row.get(key) is None for row in rows):
+            return False
+        wanted = [
+            (row[key].pk, row.get("role", ""), row.get("status", ""), position)
+            for position, row in enumerate(rows, start=1)
+        ]
+        stored = model.objects.filter(story=story).order_by("position", "pk")
+        if list(stored.values_list(f"{key}_id", "role", "status", "position")) != wanted:
+            return False
+    for name, (model, positioned) in ROW_SECTIONS.items():
+        if name in sections and not _rows_unchanged(
+            story, model, sections[name], source_ids, positioned=positioned
+        ):
+            return False
+    return True
+
+
+def _rows_unchanged(story, model, rows, source_ids, *, positioned: bool) -> bool:
+    existing = {obj.pk: obj for obj in model.objects.filter(story=story)}
+    if len(rows) != len(existing):
+        return False
+    wanted_cites = {}
+    for position, row in enumerate(rows, start=1):
+        values = dict(row)
+        cites = values.pop("cites", [])
+        obj = existing.get(values.pop("id", None))
+        if positioned:
+            values["position"] = position
+        if obj is None or not unchanged(obj, values):
+            return False
+        wanted_cites[obj.pk] = sorted(source_ids[number - 1] for number in cites)
+    if not hasattr(model, "sources"):
+        return True
+    owner = f"{model._meta.model_name}_id"
+    stored_cites = {pk: [] for pk in existing}
+    through = model.sources.through.objects.filter(**{f"{owner}__in": list(existing)})
+    for owner_id, source_id in through.values_list(owner, "source_id"):
+        stored_cites[owner_id].append(source_id)
+    return wanted_cites == {pk: sorted(ids) for pk, ids in stored_cites.items()}
 
 
 def _replace_sources(story: Story, rows: list[dict]) -> None:
@@ -204,12 +286,15 @@ def event_write(*, event: TimelineEvent | None, data: dict) -> TimelineEvent:
     """Create or change one timeline event; `cites` are numbers in its story's source list.
 
     Locks the story (both, when the event moves) and the event, and moves the stories'
-    versions on: the event is part of what each story shows.
+    versions on: the event is part of what each story shows. A change to nothing writes
+    nothing, so neither version moves.
     """
     data = dict(data)
     cites = data.pop("cites", None)
     if event is not None:
         lock_row(TimelineEvent, event.pk)
+        if unchanged(event, data) and (cites is None or _cites_unchanged(event, cites)):
+            return event
     new_story = data.get("story")
     event = event or TimelineEvent()
     previous_story_id = event.story_id
@@ -226,6 +311,17 @@ def event_write(*, event: TimelineEvent | None, data: dict) -> TimelineEvent:
         event.sources.set([source_ids[number - 1] for number in cites])
     stories_changed(event.story_id, previous_story_id)
     return event
+
+
+def _cites_unchanged(event: TimelineEvent, cites: list[int]) -> bool:
+    source_ids = list(
+        StorySource.objects.filter(story_id=event.story_id)
+        .order_by("position", "pk")
+        .values_list("source_id", flat=True)
+    )
+    stored = TimelineEvent.sources.through.objects.filter(timelineevent_id=event.pk)
+    wanted = sorted(source_ids[number - 1] for number in cites)
+    return wanted == sorted(stored.values_list("source_id", flat=True))
 
 
 @transaction.atomic

@@ -1,6 +1,9 @@
 """What the API's views share: conditional GETs, sparse fieldsets, strict ids, record writes."""
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.core.files.base import File
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
@@ -131,6 +134,30 @@ def check_if_match(request, current_etag: str) -> None:
         raise PreconditionFailed()
 
 
+def unchanged(instance, values: dict) -> bool:
+    """Whether setting these validated `values` on `instance` would change none of its stored
+    fields, so a write can be skipped: no save, no new version or `updated_at`, the same ETag.
+
+    A name that is not a concrete field of the model (a list of citations, a section) counts as
+    a change: the write that knows it compares it. A new upload always changes a file field."""
+    for name, value in values.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not field.concrete or field.many_to_many:
+            return False
+        current = getattr(instance, name)
+        if isinstance(field, models.FileField):
+            if isinstance(value, File) and not isinstance(value, FieldFile):
+                return False
+            if (current.name or None) != (getattr(value, "name", value) or None):
+                return False
+        elif current != value:
+            return False
+    return True
+
+
 def _newest(*moments):
     moments = [m for m in moments if m is not None]
     return max(moments) if moments else None
@@ -207,7 +234,8 @@ class RecordWriteMixin:
     Writes answer with the detail representation and its ETag (and Location on create).
     Updates and deletes require If-Match (428 without it) and are atomic: in one transaction
     the row is locked (`lock_record`), read, checked (`check_change_allowed`, then If-Match
-    against the representation read under the lock: 412 when stale), and written. Set
+    against the representation read under the lock: 412 when stale), and written. An update
+    that changes nothing (`unchanged`) writes nothing and answers the same ETag. Set
     `detail_serializer_class`; override `save_record` / `delete_record` to route writes
     through a service.
     """
@@ -257,7 +285,8 @@ class RecordWriteMixin:
             instance = self.locked_object()
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
-            self.save_record(serializer, instance)
+            if not unchanged(instance, serializer.validated_data):
+                self.save_record(serializer, instance)
         return self.detail_response(instance.pk, 200)
 
     def destroy(self, request, *args, **kwargs):
