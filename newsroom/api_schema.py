@@ -110,7 +110,7 @@ class AutoSchema(SpectacularAutoSchema):
                     explode=False,
                     description="Return only these top-level fields (comma-separated); `id` "
                     "always comes back. Unknown names answer 400.",
-                    examples=[OpenApiExample("Headline only", value=["id", "headline"])],
+                    examples=[self._sparse_example(names)],
                 )
             )
         if is_read and isinstance(self.view, ConditionalGetMixin):
@@ -177,6 +177,12 @@ class AutoSchema(SpectacularAutoSchema):
         serializer_class = self.view.get_serializer_class()
         return list(serializer_class().fields)
 
+    @staticmethod
+    def _sparse_example(names: list[str]) -> OpenApiExample:
+        # A name this resource has: an example its own `enum` refuses would answer 400.
+        name = next((n for n in ("headline", "name", "title") if n in names), names[-1])
+        return OpenApiExample(f"{name.capitalize()} only", value=["id", name])
+
     def get_auth(self):
         auths = super().get_auth()
         anonymous_reads = any(
@@ -242,7 +248,10 @@ def postprocess_schema(result, generator, request, public):
                 if "example" in parameter or "examples" in parameter:
                     continue
                 if parameter["name"] in PARAMETER_EXAMPLES:
-                    parameter["example"] = PARAMETER_EXAMPLES[parameter["name"]]
+                    example = PARAMETER_EXAMPLES[parameter["name"]]
+                    if parameter.get("schema", {}).get("type") == "array":
+                        example = [example]  # a repeatable filter (`?kind=treaty`) is a list
+                    parameter["example"] = example
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name in SPARSE_COMPONENTS and "properties" in component:
             component["required"] = ["id"]
