@@ -29,7 +29,7 @@ from newsroom.rest.preconditions import guarded_write
 from readers import selectors as reader_selectors
 from readers.api_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
 from readers.serializers import StoryDetailSerializer
-from stories import exports, selectors, sync
+from stories import exports, search, selectors, sync
 from stories.api_examples import (
     NEWS_ARTICLE_EXAMPLE,
     NEWS_ARTICLE_JSON_EXAMPLE,
@@ -83,7 +83,8 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
 @extend_schema_view(
     list=extend_schema(
         summary="List stories as cards",
-        description="Stories as compact cards, most recently updated first. Readers see "
+        description="Stories as compact cards, most recently updated first; with `search`, "
+        "the search page's matches in its order (best match first). Readers see "
         "published stories only; staff who may view stories see drafts too (`status`).",
         examples=[STORY_CARD_EXAMPLE],
     ),
@@ -152,13 +153,12 @@ EXPORT_ACTIONS = ("news_article", "ninjs", "timelinejs")
 class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
     queryset = Story.objects.all()
     filterset_class = StoryFilter
-    search_fields = ["headline", "dek", "overview"]
+    # No `ordering` here: the list keeps its selector's order (the search's, with `?search=`).
     ordering_fields = {
         "updated_at": "updated_at",
         "published_at": "published_at",
         "headline": "headline",
     }
-    ordering = ("-updated_at", "-pk")
     timestamp_fields = ("updated_at", "published_at")
 
     def get_queryset(self):
@@ -171,6 +171,13 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
             ),
             reader=self.request.user,
         )
+
+    def search_queryset(self, queryset, text):
+        """`?search=` on the list: the search page's read (ranked full text), over what the
+        filters kept. A single story is not searched."""
+        if self.action != "list":
+            return queryset
+        return search.story_search(terms=search.search_terms(text), stories=queryset)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -316,8 +323,9 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="The Daily Brief",
-        description="The home page as data: published stories as cards, most recently "
-        "updated first, the same selection and order as the Daily Brief page.",
+        description="The home page as data: published stories as cards, newest update "
+        "first (the day of the latest event or update note that each card shows, then the "
+        "last edit), the same selection and order as the Daily Brief page.",
         examples=[STORY_CARD_EXAMPLE],
     )
 )
@@ -326,8 +334,8 @@ class BriefViewSet(ListReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet
     queryset = Story.objects.all()
     serializer_class = StoryCardSerializer
     filter_backends = []
-    ordering = ("-updated_at", "-pk")
     timestamp_fields = ("updated_at", "published_at")
 
     def get_queryset(self):
-        return selectors.story_cards()  # what the Daily Brief page shows
+        # What the Daily Brief page shows, in its order: the pages follow the selector's order.
+        return selectors.story_cards()

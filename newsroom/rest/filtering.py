@@ -14,8 +14,9 @@ from newsroom.rest.errors import MAX_ID, bad_param
 class OrderingFilter(filters.OrderingFilter):
     """`?ordering=` with one of the fields a view documents, `-` for descending; else 400.
 
-    Views declare `ordering_fields` as {public name: model field or annotation} and a default
-    `ordering` tuple. The primary key breaks ties, so cursors stay stable.
+    Views declare `ordering_fields` as {public name: model field or annotation}. Without
+    `?ordering=` the queryset keeps the order its selector declared, unless the view declares
+    a default `ordering` tuple of its own. The primary key breaks ties, so cursors stay stable.
     """
 
     def allowed(self, view) -> list[str]:
@@ -25,7 +26,7 @@ class OrderingFilter(filters.OrderingFilter):
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
         if raw is None:
-            return tuple(self.get_default_ordering(view))
+            return tuple(self.get_default_ordering(view) or ())
         allowed = self.allowed(view)
         if raw not in allowed:
             raise bad_param(
@@ -37,19 +38,21 @@ class OrderingFilter(filters.OrderingFilter):
         return (f"-{field}", "-pk") if descending else (field, "pk")
 
     def filter_queryset(self, request, queryset, view):
-        return queryset.order_by(*self.get_ordering(request, queryset, view))
+        ordering = self.get_ordering(request, queryset, view)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def get_schema_operation_parameters(self, view):
         allowed = self.allowed(view)
         if not allowed:
             return []
-        default = ",".join(getattr(view, "ordering", ()))
+        default = ",".join(getattr(view, "ordering", None) or ())
+        default = f"Default `{default}`." if default else "Default: the order described above."
         return [
             {
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": f"Sort order: one field, `-` in front for descending. Default `{default}`.",
+                "description": f"Sort order: one field, `-` in front for descending. {default}",
                 "schema": {"type": "string", "enum": allowed},
                 "example": allowed[1] if len(allowed) > 1 else allowed[0],
             }
@@ -57,16 +60,29 @@ class OrderingFilter(filters.OrderingFilter):
 
 
 class SearchFilter(filters.SearchFilter):
-    """`?search=` words matched, case-insensitively, against the fields a view lists."""
+    """`?search=` words matched, case-insensitively, against the fields a view lists; or, for a
+    view with a `search_queryset(queryset, text)` method, the search read that it names (so an
+    endpoint can answer what its page's search answers). A blank `?search=` searches nothing."""
 
     max_length = 200
     search_description = "Words to look for (all must match), up to 200 characters."
 
-    def get_search_terms(self, request):
+    def search_text(self, request) -> str:
         raw = request.query_params.get(self.search_param, "")
         if len(raw) > self.max_length:
             raise bad_param(self.search_param, f"Search for at most {self.max_length} characters.")
+        return raw
+
+    def get_search_terms(self, request):
+        self.search_text(request)
         return super().get_search_terms(request)
+
+    def filter_queryset(self, request, queryset, view):
+        search_queryset = getattr(view, "search_queryset", None)
+        if search_queryset is None:
+            return super().filter_queryset(request, queryset, view)
+        text = self.search_text(request)
+        return search_queryset(queryset, text) if text.strip() else queryset
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
