@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 
 from django.db import transaction
 
+from core.dates import Precision
+from core.rich_text import render_markdown
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.derived import search_document_refresh
 from stories.models import (
@@ -25,9 +27,7 @@ from stories.models import (
     Story,
     StorySource,
 )
-from core.rich_text import render_markdown
 from stories.sync import record_changes
-from core.dates import Precision
 from timelines.models import TimelineEvent
 
 SLUG_PREFIX = "gen-"

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.dates import validate_partial_date
 from newsroom.rest import (
     SparseFieldsSerializerMixin,
     StrictIntegerField,
@@ -13,7 +14,6 @@ from newsroom.rest import (
     absolute,
 )
 from stories.models import Story
-from core.dates import validate_partial_date
 from timelines.models import TimelineEvent
 
 MAX_CITES = 50

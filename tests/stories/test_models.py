@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import format_partial_date
 from people.models import StoryPerson
 from stories.models import HistoricalContext, Story
 from stories.selectors import story_list
 from tests.factories import make_category, make_person, make_source, make_story
-from core.dates import format_partial_date
 from timelines.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db
