@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Story
@@ -55,18 +56,22 @@ def search_terms(raw: str | None) -> SearchTerms:
     return SearchTerms(text, words)
 
 
-def story_search(*, terms: SearchTerms) -> QuerySet[Story]:
-    """Published stories matching `terms` in headline, dek, overview, event titles or the names
-    of the people and organizations involved, best match first. Empty when nothing to search.
-    On PostgreSQL only the newest `SEARCH_CANDIDATES` matches are ranked and counted."""
+def story_search(*, terms: SearchTerms, stories: QuerySet[Story] | None = None) -> QuerySet[Story]:
+    """Published stories (or those of `stories`, as the API's filters left them) matching `terms`
+    in headline, dek, overview, event titles or the names of the people and organizations
+    involved, best match first. Empty when nothing to search. The one search read: the search
+    page and the API's `?search=` both call it. On PostgreSQL only the newest
+    `SEARCH_CANDIDATES` matches are ranked and counted."""
+    if stories is None:
+        stories = story_cards()
     if not terms:
-        return story_cards().none()
+        return stories.none()
     if connection.vendor == "postgresql":
-        return _postgres_search(terms)
-    return _fallback_search(terms)
+        return _postgres_search(terms, stories)
+    return _fallback_search(terms, stories)
 
 
-def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
+def _postgres_search(terms: SearchTerms, stories: QuerySet[Story]) -> QuerySet[Story]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     # websearch syntax accepts anything (quotes, a leading minus, "or") without a syntax error.
@@ -83,23 +88,24 @@ def _postgres_search(terms: SearchTerms) -> QuerySet[Story]:
     # of documents is ranked, however many stories mention the word. The ids are read once
     # here, so the paginator's count and the page do not each search again.
     candidate_ids = list(
-        Story.objects.published()
+        stories.prefetch_related(None)
         .filter(search_document=query)
         .order_by(*newest_update_first())
         .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
     )
     if not candidate_ids:
-        return story_cards().none()
+        return stories.none()
     return (
-        story_cards()
         # One array parameter rather than 200 placeholders for the driver to fill in, twice.
-        .filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (candidate_ids,)))
-        .annotate(rank=SearchRank(F("search_document"), query))
+        stories.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (candidate_ids,)))
+        # ts_rank is a real; as double precision its value survives the trip into an API
+        # cursor and back exactly, so the next page starts exactly after this one.
+        .annotate(rank=Cast(SearchRank(F("search_document"), query), FloatField()))
         .order_by("-rank", *newest_update_first())
     )
 
 
-def _fallback_search(terms: SearchTerms) -> QuerySet[Story]:
+def _fallback_search(terms: SearchTerms, stories: QuerySet[Story]) -> QuerySet[Story]:
     """Every word must appear somewhere in the story; headline hits rank above dek hits above
     the rest."""
     match = Q()
@@ -124,8 +130,7 @@ def _fallback_search(terms: SearchTerms) -> QuerySet[Story]:
             + Case(When(overview__icontains=word, then=Value(1.0)), default=Value(0.0))
         )
     return (
-        story_cards()
-        .filter(match)
+        stories.filter(match)
         .annotate(rank=score * Value(1.0, output_field=FloatField()))
         .order_by("-rank", *newest_update_first())
     )
