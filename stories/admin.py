@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
 from stories import admin_trash, services
+from stories.admin_guards import INTERNAL_FIELDS, ChangeMessageMixin
 from stories.admin_sections import (
     HistoricalContextInline,
     HistoricalVoiceInline,
@@ -31,9 +32,6 @@ from stories.models import Story, UpdateNote
 from stories.permissions import can_publish, may_change
 from stories.preview import PREVIEW_HOURS, preview_url
 from stories.services import story_sync_cited_sources
-
-# Hidden fields of the form that carry what the editor saw; they are not the story's content.
-UNSAVED_FIELDS = {"seen_version", "seen_at"}
 
 __all__ = ["StoryAdmin", "StoryAdminForm", "admin_trash"]
 
@@ -110,7 +108,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(CompareVersionAdmin):
+class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
     form = StoryAdminForm
     list_display = ["headline", "category", "state", "published_at", "updated_at", "event_count"]
     list_filter = [PublicationFilter, "status", "category", "events__kind"]
@@ -221,7 +219,7 @@ class StoryAdmin(CompareVersionAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if change and not set(form.changed_data) - UNSAVED_FIELDS:
+        if change and not set(form.changed_data) - INTERNAL_FIELDS:
             return  # nothing of the story's own changed: its version stays (sections: below)
         old_status = Story.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
         super().save_model(request, obj, form, change)
@@ -243,7 +241,7 @@ class StoryAdmin(CompareVersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         story_sync_cited_sources(story=form.instance)
-        own_fields_changed = set(form.changed_data) - UNSAVED_FIELDS
+        own_fields_changed = set(form.changed_data) - INTERNAL_FIELDS
         if change and not own_fields_changed and any(f.has_changed() for f in formsets):
             stories_changed(form.instance.pk)  # only sections changed: the version moves on
 

@@ -29,7 +29,36 @@ def _may_change(request, obj) -> bool:
     return decided[1]
 
 
-class GuardedAdmin(admin.ModelAdmin):
+# Hidden fields of the change forms that carry what the editor saw (for edit conflicts); they
+# are not content, so History never names them.
+INTERNAL_FIELDS = frozenset({"seen_updated_at", "seen_version", "seen_at"})
+
+
+class ChangeMessageMixin:
+    """History names only what the editor changed: never the hidden edit-conflict fields, and a
+    save that changed nothing adds no entry (nor, in a versioned admin, a revision comment)."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        internal = {form.fields[n].label or n for n in INTERNAL_FIELDS if n in form.fields}
+        kept = []
+        for entry in message:
+            changed = entry.get("changed")
+            if changed is not None and "object" not in changed:  # the form's own fields
+                fields = [f for f in changed.get("fields", []) if f not in internal]
+                if not fields:
+                    continue
+                entry = {"changed": {**changed, "fields": fields}}
+            kept.append(entry)
+        return kept
+
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # nothing changed: nothing to remember
+        return super().log_change(request, obj, message)
+
+
+class GuardedAdmin(ChangeMessageMixin, admin.ModelAdmin):
     """A ModelAdmin whose change and delete pages follow the published-story rule."""
 
     def has_change_permission(self, request, obj=None):
@@ -43,7 +72,7 @@ class GuardedAdmin(admin.ModelAdmin):
         return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request, obj, form, change):
-        if change and not set(form.changed_data) - {"seen_updated_at"}:
+        if change and not set(form.changed_data) - INTERNAL_FIELDS:
             return  # nothing changed: updated_at stays, so nobody else's open copy goes stale
         super().save_model(request, obj, form, change)
 
