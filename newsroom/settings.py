@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "people",
     "timelines",
     "readers",
+    "editorial",
     "reversion",
     "reversion_compare",
     "axes",

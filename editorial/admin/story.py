@@ -1,7 +1,7 @@
 """The Story change page builds a whole explainer: every section is an inline.
 
-The inlines, sources and categories are in stories.admin_sections; the trash and the audit
-log in stories.admin_trash (both registered from here).
+The inlines are in editorial.admin.inlines; categories, sources, people, organizations and
+events in editorial.admin.records; the trash and the audit log in editorial.admin.trash.
 """
 
 from django import forms
@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
-from stories import admin_trash, services
-from stories.admin_guards import INTERNAL_FIELDS, ChangeMessageMixin
-from stories.admin_sections import (
+from editorial.admin.guards import INTERNAL_FIELDS, ChangeMessageMixin
+from editorial.admin.inlines import (
     HistoricalContextInline,
     HistoricalVoiceInline,
     KeyIndicatorInline,
@@ -27,13 +26,12 @@ from stories.admin_sections import (
     TimelineEventInline,
     UpdateNoteInline,
 )
+from stories import services
 from stories.concurrency import stories_changed
 from stories.models import Story, UpdateNote
 from stories.permissions import can_publish, may_change
 from stories.preview import PREVIEW_HOURS, preview_url
 from stories.services import story_sync_cited_sources
-
-__all__ = ["StoryAdmin", "StoryAdminForm", "admin_trash"]
 
 
 class StoryAdminForm(forms.ModelForm):

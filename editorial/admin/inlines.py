@@ -3,18 +3,15 @@ categories. Changing any of them on a published or scheduled story needs an edit
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
 from django.forms import Textarea
 
+from editorial.admin.guards import SectionInline
 from people.models import StoryOrganization, StoryPerson
-from stories.admin_guards import ConcurrentEditForm, GuardedAdmin, SectionInline
 from stories.models import (
-    Category,
     HistoricalContext,
     HistoricalVoice,
     KeyIndicator,
     Scenario,
-    Source,
     StorySource,
     UpdateNote,
 )
@@ -101,32 +98,3 @@ class UpdateNoteInline(SectionInline, admin.TabularInline):
     fields = ["text", "created_at", "author"]
     readonly_fields = ["author"]
     verbose_name_plural = "update notes (public; the newest feeds the latest-update line)"
-
-
-@admin.register(Category)
-class CategoryAdmin(GuardedAdmin):
-    """A category's name shows above the headline of every story in it."""
-
-    list_display = ["name", "slug", "story_count"]
-    search_fields = ["name"]
-    list_filter: list[str] = []
-    prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_stories=Count("stories"))
-
-    @admin.display(description="stories", ordering="num_stories")
-    def story_count(self, obj):
-        return obj.num_stories
-
-
-@admin.register(Source)
-class SourceAdmin(GuardedAdmin):
-    """A source's title and link show on every story listing or citing it."""
-
-    form = ConcurrentEditForm
-    list_display = ["title", "publisher", "authors", "published_on"]
-    list_filter = ["publisher"]
-    search_fields = ["title", "publisher", "authors", "url"]
-    date_hierarchy = "published_on"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
