@@ -27,7 +27,6 @@ from rest_framework.settings import api_settings
 
 from newsroom.api_docs import API_DESCRIPTION
 from newsroom.rest import PROBLEM_MEDIA_TYPE, JSONRenderer, problem
-from people.api_views import OrganizationViewSet, PersonViewSet
 from readers.api_views import (
     AccountView,
     DeleteAccountView,
@@ -36,6 +35,8 @@ from readers.api_views import (
     SignUpView,
     TokenRevokeMixin,
 )
+from stories.api_events import EventViewSet
+from stories.api_people import OrganizationViewSet, PersonViewSet
 from stories.api_views import (
     BriefViewSet,
     CategoryViewSet,
@@ -43,7 +44,6 @@ from stories.api_views import (
     StoryViewSet,
     SyncView,
 )
-from timelines.api_views import EventViewSet
 
 
 class Router(DefaultRouter):

@@ -20,7 +20,7 @@ urlpatterns = [
     path("api/", include("newsroom.api")),
     path("preview/<str:token>/", preview_story, name="story-preview"),
     path("", include("readers.urls")),
-    path("", include("people.urls")),
+    path("", include("stories.people_urls")),
     path("", include("stories.urls")),
 ]
 

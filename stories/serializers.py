@@ -24,6 +24,7 @@ from people.models import StoryOrganization, StoryPerson
 from people.serializers import OrganizationRefSerializer, PersonRefSerializer
 from stories import selectors
 from stories.bylines import BylineField
+from stories.event_serializers import StoryRefSerializer
 from stories.models import (
     Category,
     HistoricalContext,
@@ -36,7 +37,6 @@ from stories.models import (
 from timelines.serializers import (
     CitingMixin,
     StoryEventSerializer,
-    StoryRefSerializer,
     iso_or_none,
 )
 

@@ -1,19 +1,13 @@
-"""Timeline events as the API shows and accepts them."""
+"""Timeline events as the API shows and accepts them inside a story (the events endpoint's
+own serializers, which name the story, are stories.event_serializers)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from core.dates import validate_partial_date
 from newsroom.rest import (
-    SparseFieldsSerializerMixin,
     StrictIntegerField,
-    StrictModelSerializer,
-    StrictPrimaryKeyRelatedField,
-    absolute,
 )
-from stories.models import Story
 from timelines.models import TimelineEvent
 
 MAX_CITES = 50
@@ -111,45 +105,6 @@ def iso_or_none(value):
     return value.isoformat() if value else None
 
 
-class StoryRefSerializer(serializers.ModelSerializer):
-    """Which story something belongs to."""
-
-    url = serializers.SerializerMethodField(help_text="The story's reader page.")
-    api_url = serializers.SerializerMethodField(help_text="The story in the API.")
-
-    class Meta:
-        model = Story
-        fields = ["id", "slug", "headline", "url", "api_url"]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, story) -> str:
-        return absolute(self.context.get("request"), story.get_absolute_url())
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, story) -> str:
-        return reverse("story-detail", kwargs={"pk": story.pk}, request=self.context.get("request"))
-
-
-class EventSerializer(SparseFieldsSerializerMixin, StoryEventSerializer):
-    """A timeline event on its own, with the story it belongs to."""
-
-    story = StoryRefSerializer(read_only=True)
-    api_url = serializers.SerializerMethodField(help_text="This event in the API.")
-
-    class Meta(StoryEventSerializer.Meta):
-        fields = [
-            *StoryEventSerializer.Meta.fields,
-            "story",
-            "created_at",
-            "updated_at",
-            "api_url",
-        ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, event) -> str:
-        return reverse("event-detail", kwargs={"pk": event.pk}, request=self.context.get("request"))
-
-
 def validate_event_date(attrs: dict, instance=None) -> None:
     """Raise a field error when the date claims more precision than `precision` allows."""
     date = attrs.get("date", getattr(instance, "date", None))
@@ -176,45 +131,4 @@ class EventFieldsMixin(serializers.Serializer):
 
     def validate(self, attrs):
         validate_event_date(attrs, getattr(self, "instance", None))
-        return attrs
-
-
-class EventWriteSerializer(EventFieldsMixin, StrictModelSerializer):
-    """One timeline event, created or changed on its own."""
-
-    story = StrictPrimaryKeyRelatedField(
-        queryset=Story.objects.all(), help_text="Id of the story the event belongs to."
-    )
-
-    class Meta:
-        model = TimelineEvent
-        fields = [
-            "story",
-            "date",
-            "precision",
-            "date_label",
-            "sequence",
-            "title",
-            "description",
-            "kind",
-            "cites",
-        ]
-        extra_kwargs = {"sequence": {"min_value": 0, "max_value": 32767}}
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        story = attrs.get("story") or self.instance.story
-        cites = attrs.get("cites")
-        if cites:
-            listed = story.story_sources.count()
-            too_high = [n for n in cites if n > listed]
-            if too_high:
-                raise serializers.ValidationError(
-                    {
-                        "cites": [
-                            f"The story lists {listed} source(s); there is no source number "
-                            f"{too_high[0]}."
-                        ]
-                    }
-                )
         return attrs

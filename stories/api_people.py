@@ -7,7 +7,6 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from newsroom.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
 from newsroom.rest.preconditions import guarded_write
-from people.filters import OrganizationFilter, PersonFilter
 from people.models import Organization, Person
 from people.serializers import (
     OrganizationDetailSerializer,
@@ -27,6 +26,7 @@ from stories.api_examples import (
 )
 from stories.api_querysets import people_queryset
 from stories.filters import can_read_drafts
+from stories.people_filters import OrganizationFilter, PersonFilter
 from stories.permissions import check_can_change
 
 WRITE_ACTIONS = ("create", "update", "partial_update")

@@ -9,13 +9,13 @@ from newsroom.rest import ReadMixin, RecordWriteMixin
 from newsroom.rest.preconditions import guarded_write
 from stories.api_examples import EVENT_EXAMPLE, EVENT_WRITE_EXAMPLE
 from stories.concurrency import lock_row
+from stories.event_filters import EventFilter
+from stories.event_serializers import EventSerializer, EventWriteSerializer
 from stories.filters import visible_stories
 from stories.models import StorySource
 from stories.permissions import check_can_change_published
 from stories.writes import event_delete, event_write
-from timelines.filters import EventFilter
 from timelines.models import TimelineEvent
-from timelines.serializers import EventSerializer, EventWriteSerializer
 
 STORY_LONG_COLUMNS = (
     "overview",
