@@ -31,11 +31,11 @@ from readers.api_views import (
     AccountView,
     DeleteAccountView,
     ExportView,
-    FollowingViewSet,
     SignUpView,
     TokenRevokeMixin,
 )
 from stories.api_events import EventViewSet
+from stories.api_following import FollowingViewSet
 from stories.api_people import OrganizationViewSet, PersonViewSet
 from stories.api_views import (
     BriefViewSet,

@@ -275,7 +275,7 @@ PERMISSIONS_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "readers:login"
-LOGIN_REDIRECT_URL = "readers:following"
+LOGIN_REDIRECT_URL = "stories:following"
 LOGOUT_REDIRECT_URL = "stories:home"
 
 # Shared by every worker: Redis when REDIS_URL is set, this process's memory otherwise. The
@@ -400,7 +400,7 @@ SPECTACULAR_SETTINGS = {
         "StoryStatusEnum": "stories.models.Story.Status",
         "ScenarioStatusEnum": "stories.models.Scenario.Status",
         "PrecisionEnum": "core.dates.Precision",
-        "FictionLabelEnum": "readers.serializers.FICTION_LABEL_CHOICES",
+        "FictionLabelEnum": "stories.following_serializers.FICTION_LABEL_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -4,16 +4,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from readers.models import Follow
-from stories.models import Story
 
 
-def follow_story(*, reader, story: Story) -> Follow:
+def follow_story(*, reader, story) -> Follow:
     """Follow `story` (idempotent); the read mark starts now, so nothing old shows as new."""
     follow, _ = Follow.objects.get_or_create(reader=reader, story=story)
     return follow
 
 
-def unfollow_story(*, reader, story: Story) -> bool:
+def unfollow_story(*, reader, story) -> bool:
     """Stop following `story`; returns whether there was a follow to remove."""
     deleted, _ = Follow.objects.filter(reader=reader, story=story).delete()
     return bool(deleted)

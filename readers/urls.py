@@ -6,9 +6,6 @@ from readers import views
 app_name = "readers"
 
 urlpatterns = [
-    path("following/", views.following, name="following"),
-    path("stories/<slug:slug>/follow/", views.follow, name="follow"),
-    path("stories/<slug:slug>/unfollow/", views.unfollow, name="unfollow"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from readers import selectors, services
+from readers import services
 from readers.forms import DeleteAccountForm, SignupForm
 
 
@@ -57,7 +56,7 @@ def _safe_next(request, default: str) -> str:
 
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("readers:following")
+        return redirect("stories:following")
     if _limited(request, "signup", settings.READER_SIGNUP_RATE):
         return _too_many(request, "sign-up attempts")
     form = SignupForm(request.POST or None)
@@ -98,39 +97,6 @@ class PasswordResetView(RateLimitedPostMixin, auth_views.PasswordResetView):
     rate_group, rate_setting, rate_what = "reset", "READER_RESET_RATE", "password reset requests"
     email_template_name = "registration/password_reset_email.txt"
     success_url = reverse_lazy("readers:password_reset_done")
-
-
-@login_required
-def following(request):
-    follows = list(selectors.following_list(reader=request.user))
-    return render(request, "readers/following.html", {"follows": follows})
-
-
-def _story_or_404(*, slug: str, include_unpublished: bool = False):
-    story = selectors.story_to_follow(slug=slug, include_unpublished=include_unpublished)
-    if story is None:
-        raise Http404("No such story.")
-    return story
-
-
-@require_POST
-def follow(request, slug):
-    if not request.user.is_authenticated:
-        login_url = reverse("readers:login")
-        return redirect(f"{login_url}?next={request.path.removesuffix('follow/')}")
-    story = _story_or_404(slug=slug)
-    services.follow_story(reader=request.user, story=story)
-    messages.success(request, f"You follow “{story.headline}”. New events will be marked for you.")
-    return redirect(_safe_next(request, story.get_absolute_url()))
-
-
-@require_POST
-@login_required
-def unfollow(request, slug):
-    story = _story_or_404(slug=slug, include_unpublished=True)
-    services.unfollow_story(reader=request.user, story=story)
-    messages.success(request, f"You no longer follow “{story.headline}”.")
-    return redirect(_safe_next(request, story.get_absolute_url()))
 
 
 @login_required

@@ -26,10 +26,9 @@ from newsroom.rest import (
     representation_etag,
 )
 from newsroom.rest.preconditions import guarded_write
-from readers import selectors as reader_selectors
 from readers.api_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
-from readers.serializers import StoryDetailSerializer
 from stories import exports, search, selectors, sync
+from stories import following as reader_selectors
 from stories.api_examples import (
     NEWS_ARTICLE_EXAMPLE,
     NEWS_ARTICLE_JSON_EXAMPLE,
@@ -44,6 +43,7 @@ from stories.api_records import CategoryViewSet, SourceViewSet
 from stories.api_sync import SyncView
 from stories.concurrency import lock_story
 from stories.filters import StoryFilter, can_read_drafts
+from stories.following_serializers import StoryDetailSerializer
 from stories.models import Story
 from stories.permissions import check_can_change_published
 from stories.serializers import StoryCardSerializer

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from core.caching import cache_anonymous
-from stories import feeds, views
+from stories import feeds, following_views, views
 from stories.sitemaps import SITEMAPS
 
 app_name = "stories"
@@ -10,6 +10,9 @@ app_name = "stories"
 urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="detail"),
+    path("stories/<slug:slug>/follow/", following_views.follow, name="follow"),
+    path("stories/<slug:slug>/unfollow/", following_views.unfollow, name="unfollow"),
+    path("following/", following_views.following, name="following"),
     path(
         "stories/<slug:slug>/feed/rss/",
         cache_anonymous(feeds.StoryEventsFeed()),

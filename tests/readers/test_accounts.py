@@ -39,7 +39,7 @@ def test_signup_creates_a_reader_without_staff_rights_and_signs_in(client):
     user = User.objects.get(username="amara")
     assert not user.is_staff and not user.is_superuser
     assert user.email == "amara@example.com"
-    assert client.get(reverse("readers:following")).status_code == 200
+    assert client.get(reverse("stories:following")).status_code == 200
     assert client.get(reverse("admin:index")).status_code == 302
 
 
@@ -64,10 +64,10 @@ def test_login_and_logout(client):
         reverse("readers:login"), {"username": "kenji", "password": "a-long-Passphrase-9"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("readers:following")
+    assert response["Location"] == reverse("stories:following")
     response = client.post(reverse("readers:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("readers:following")).status_code == 302
+    assert client.get(reverse("stories:following")).status_code == 302
 
 
 def test_wrong_username_and_wrong_password_get_the_same_answer(client):
@@ -180,12 +180,15 @@ def test_delete_account_needs_the_password_and_removes_follows(client):
     assert response.status_code == 302
     assert not User.objects.filter(username="kenji").exists()
     assert not Follow.objects.exists()
-    assert client.get(reverse("readers:following")).status_code == 302
+    assert client.get(reverse("stories:following")).status_code == 302
 
 
 def test_account_pages_need_a_login(client):
-    for name in ("following", "account", "export", "delete", "password_change"):
-        response = client.get(reverse(f"readers:{name}"))
+    names = ["stories:following"] + [
+        f"readers:{name}" for name in ("account", "export", "delete", "password_change")
+    ]
+    for name in names:
+        response = client.get(reverse(name))
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("readers:login"))
 

@@ -40,11 +40,11 @@ def test_page_follow_and_unfollow_do_not_load_the_story_sections(
     story = big_story(events)
     client.force_login(reader)
     with django_assert_num_queries(PAGE_FOLLOW_QUERIES):
-        response = client.post(reverse("readers:follow", args=[story.slug]))
+        response = client.post(reverse("stories:follow", args=[story.slug]))
     assert response.status_code == 302 and response["Location"] == story.get_absolute_url()
     assert Follow.objects.filter(reader=reader, story=story).exists()
     with django_assert_num_queries(PAGE_UNFOLLOW_QUERIES):
-        response = client.post(reverse("readers:unfollow", args=[story.slug]))
+        response = client.post(reverse("stories:unfollow", args=[story.slug]))
     assert response.status_code == 302 and response["Location"] == story.get_absolute_url()
     assert not Follow.objects.exists()
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from readers import selectors, services
 from readers.models import Follow
+from stories import following
 from stories.models import Story
 from tests.factories import make_story
 from timelines.models import TimelineEvent
@@ -33,22 +34,22 @@ def add_event(story, title="News", **kwargs):
 
 def test_follow_and_unfollow_with_plain_forms(reader_client, reader):
     story = make_story()
-    response = reader_client.post(reverse("readers:follow", args=[story.slug]))
+    response = reader_client.post(reverse("stories:follow", args=[story.slug]))
     assert response.status_code == 302 and response["Location"] == story.get_absolute_url()
-    reader_client.post(reverse("readers:follow", args=[story.slug]))
+    reader_client.post(reverse("stories:follow", args=[story.slug]))
     assert Follow.objects.filter(reader=reader, story=story).count() == 1
-    reader_client.post(reverse("readers:unfollow", args=[story.slug]))
+    reader_client.post(reverse("stories:unfollow", args=[story.slug]))
     assert not Follow.objects.exists()
 
 
 def test_follow_needs_post_and_login_and_a_public_story(client, reader_client):
     story = make_story()
-    assert reader_client.get(reverse("readers:follow", args=[story.slug])).status_code == 405
+    assert reader_client.get(reverse("stories:follow", args=[story.slug])).status_code == 405
     draft = make_story(status=Story.Status.DRAFT)
-    assert reader_client.post(reverse("readers:follow", args=[draft.slug])).status_code == 404
-    assert reader_client.post(reverse("readers:follow", args=["no-such-story"])).status_code == 404
+    assert reader_client.post(reverse("stories:follow", args=[draft.slug])).status_code == 404
+    assert reader_client.post(reverse("stories:follow", args=["no-such-story"])).status_code == 404
     reader_client.logout()
-    response = client.post(reverse("readers:follow", args=[story.slug]))
+    response = client.post(reverse("stories:follow", args=[story.slug]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("readers:login"))
 
 
@@ -61,7 +62,7 @@ def test_following_page_puts_news_first_and_counts_it(reader_client, reader):
     Story.objects.filter(pk=quiet.pk).update(updated_at=timezone.now())  # quiet is newer
     add_event(busy, "Fresh")
     add_event(busy, "Fresher")
-    response = reader_client.get(reverse("readers:following"))
+    response = reader_client.get(reverse("stories:following"))
     follows = response.context["follows"]
     assert [f.story.headline for f in follows] == ["Busy story", "Quiet story"]
     assert (follows[0].new_count, follows[1].new_count) == (2, 0)
@@ -76,7 +77,7 @@ def test_new_counts_at_the_edges(reader):
     services.follow_mark_seen(follow=follow, at=mark)
 
     def counts():
-        row = selectors.following_list(reader=reader).get()
+        row = following.following_list(reader=reader).get()
         return row.new_count, row.updated_count
 
     assert counts() == (0, 0)
@@ -124,7 +125,7 @@ def test_unpublished_stories_drop_out_of_following(reader_client, reader):
     story = make_story()
     services.follow_story(reader=reader, story=story)
     Story.objects.filter(pk=story.pk).update(status=Story.Status.DRAFT)
-    response = reader_client.get(reverse("readers:following"))
+    response = reader_client.get(reverse("stories:following"))
     assert response.context["follows"] == []
     assert story.headline not in response.content.decode()
 
@@ -138,5 +139,5 @@ def test_following_page_query_count_is_fixed(
         Follow.objects.create(reader=reader, story=story)
     # session, user, follows with counts
     with django_assert_num_queries(3):
-        response = reader_client.get(reverse("readers:following"))
+        response = reader_client.get(reverse("stories:following"))
     assert len(response.context["follows"]) == size
