@@ -44,6 +44,7 @@ from stories.api_views import (
     StoryViewSet,
     SyncView,
 )
+from syndication.api_views import StoryExportsMixin
 
 
 class Router(DefaultRouter):
@@ -51,8 +52,12 @@ class Router(DefaultRouter):
     include_format_suffixes = False
 
 
+class StoryWithExportsViewSet(StoryExportsMixin, StoryViewSet):
+    """Stories, with syndication's export actions (/stories/{id}/export/…)."""
+
+
 router = Router()
-router.register("stories", StoryViewSet, basename="story")
+router.register("stories", StoryWithExportsViewSet, basename="story")
 router.register("brief", BriefViewSet, basename="brief")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("people", PersonViewSet, basename="person")

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "timelines",
     "readers",
     "editorial",
+    "syndication",
     "reversion",
     "reversion_compare",
     "axes",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("readers.urls")),
     path("", include("stories.people_urls")),
     path("", include("stories.urls")),
+    path("", include("syndication.urls")),
 ]
 
 if settings.DEBUG:

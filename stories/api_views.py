@@ -5,7 +5,6 @@ named here too, where the router (newsroom.api) imports them.
 """
 
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -13,13 +12,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from newsroom.caching import cache_api_reads
 from newsroom.rest import (
-    JSONLDRenderer,
-    JSONRenderer,
     ListReadMixin,
     ReadMixin,
     check_if_match,
@@ -27,16 +23,12 @@ from newsroom.rest import (
 )
 from newsroom.rest.preconditions import guarded_write
 from readers.api_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
-from stories import exports, search, selectors, sync
 from stories import following as reader_selectors
+from stories import search, selectors, sync
 from stories.api_examples import (
-    NEWS_ARTICLE_EXAMPLE,
-    NEWS_ARTICLE_JSON_EXAMPLE,
-    NINJS_EXAMPLE,
     STORY_CARD_EXAMPLE,
     STORY_DETAIL_EXAMPLE,
     STORY_WRITE_EXAMPLE,
-    TIMELINEJS_EXAMPLE,
 )
 from stories.api_querysets import people_queryset, published_count, with_update_notes
 from stories.api_records import CategoryViewSet, SourceViewSet
@@ -273,51 +265,6 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         with transaction.atomic():
             story_trash(story=self.locked_story({}), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def _export(self, build):
-        story = self.get_object()
-        response = Response(build(story, self.request))
-        response.last_modified = self.last_modified_for([story])
-        return response
-
-    @extend_schema(
-        summary="The story as schema.org NewsArticle JSON-LD",
-        description="For search engines and link previews. Published stories only.",
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="schema.org NewsArticle")},
-        examples=[NEWS_ARTICLE_EXAMPLE, NEWS_ARTICLE_JSON_EXAMPLE],
-    )
-    @action(
-        detail=True,
-        url_path="export/news-article",
-        url_name="news-article",
-        renderer_classes=[JSONLDRenderer, JSONRenderer],
-    )
-    def news_article(self, request, pk=None):
-        return self._export(exports.news_article)
-
-    @extend_schema(
-        summary="The story as IPTC ninjs 3.0",
-        description="The news-industry JSON format (ninjs 3.0), with the timeline as `events`. "
-        "Published stories only.",
-        responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="IPTC ninjs 3.0 news item")
-        },
-        examples=[NINJS_EXAMPLE],
-    )
-    @action(detail=True, url_path="export/ninjs", url_name="ninjs")
-    def ninjs(self, request, pk=None):
-        return self._export(exports.ninjs)
-
-    @extend_schema(
-        summary="The story's timeline as TimelineJS 3 JSON",
-        description="Load it into TimelineJS to embed the timeline elsewhere: events as slides "
-        "grouped by kind, historical contexts as eras. Published stories only.",
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="TimelineJS 3 timeline")},
-        examples=[TIMELINEJS_EXAMPLE],
-    )
-    @action(detail=True, url_path="export/timelinejs", url_name="timelinejs")
-    def timelinejs(self, request, pk=None):
-        return self._export(exports.timelinejs)
 
 
 @extend_schema_view(

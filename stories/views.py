@@ -1,15 +1,9 @@
 """Reader pages: each view reads through a selector and renders."""
 
-import datetime
-
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from newsroom.caching import cache_anonymous
@@ -19,7 +13,6 @@ from stories import search, selectors
 from stories.models import Category, HistoricalVoice, Story
 
 CARDS_PER_PAGE = 12
-NEWS_SITEMAP_WINDOW = datetime.timedelta(days=2)
 
 
 @require_safe
@@ -88,26 +81,3 @@ def search_results(request):
         "organizations": organizations,
     }
     return render(request, "stories/search.html", context)
-
-
-@require_safe
-@cache_control(max_age=3600, public=True)
-def robots_txt(request):
-    sitemaps = [
-        request.build_absolute_uri(reverse("stories:sitemap")),
-        request.build_absolute_uri(reverse("stories:news-sitemap")),
-    ]
-    return render(request, "robots.txt", {"sitemaps": sitemaps}, content_type="text/plain")
-
-
-@require_safe
-def news_sitemap(request):
-    since = timezone.now() - NEWS_SITEMAP_WINDOW
-    stories = (
-        Story.objects.published()
-        .filter(published_at__gte=since)
-        .order_by("-published_at")
-        .only("slug", "headline", "published_at")[:1000]
-    )
-    context = {"stories": stories, "site_name": settings.SITE_NAME, "language": "en"}
-    return render(request, "sitemaps/news.xml", context, content_type="application/xml")

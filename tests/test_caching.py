@@ -128,8 +128,8 @@ def test_every_kind_of_edit_is_seen_at_once(client, story, committed, edit, staf
 def test_a_withdrawn_story_leaves_its_feeds_and_sitemaps_at_once(
     client, story, committed, staff_user
 ):
-    story_feed = reverse("stories:story-feed-rss", args=[story.slug])
-    lists = [reverse("stories:feed-rss"), reverse("stories:news-sitemap"), "/sitemap.xml"]
+    story_feed = reverse("syndication:story-feed-rss", args=[story.slug])
+    lists = [reverse("syndication:feed-rss"), reverse("syndication:news-sitemap"), "/sitemap.xml"]
     for url in [story_feed, *lists]:
         client.get(url)
         assert client.get(url)["X-Cache"] == "hit"
@@ -209,9 +209,9 @@ def test_pages_and_api_share_one_cache_control_rule(client, story, settings, max
     expected = f"public, max-age=0, s-maxage={max_age}, stale-while-revalidate={swr}"
     urls = [
         story.get_absolute_url(),
-        reverse("stories:story-feed-rss", args=[story.slug]),
-        reverse("stories:feed-atom"),
-        reverse("stories:news-sitemap"),
+        reverse("syndication:story-feed-rss", args=[story.slug]),
+        reverse("syndication:feed-atom"),
+        reverse("syndication:news-sitemap"),
         f"/api/v1/stories/{story.pk}/",
         "/api/v1/brief/",
     ]

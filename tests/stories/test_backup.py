@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 
 from people.models import Organization, Person
 from stories import generator
-from stories.backup import CONTENT_MODELS, HISTORY_MODELS, content_export, content_import
 from stories.models import Category, Source, Story, UpdateNote
+from syndication.backup import CONTENT_MODELS, HISTORY_MODELS, content_export, content_import
 
 pytestmark = pytest.mark.django_db
 

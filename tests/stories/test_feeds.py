@@ -189,7 +189,7 @@ def test_sitemap_lists_public_pages_and_no_drafts(client, demo_story):
 def test_story_sitemap_is_paged_with_a_fixed_cost_per_page(
     client, monkeypatch, django_assert_num_queries
 ):
-    from stories import sitemaps
+    from syndication import sitemaps
 
     monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
     stories = [factories.make_story() for _ in range(5)]

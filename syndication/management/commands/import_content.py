@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from stories.backup import ImportRefused, content_import
+from syndication.backup import ImportRefused, content_import
 
 
 class Command(BaseCommand):

@@ -28,7 +28,7 @@ class LatestStoriesFeed(Feed):
         return reverse("stories:home")
 
     def feed_url(self):
-        return reverse("stories:feed-rss")
+        return reverse("syndication:feed-rss")
 
     def description(self):
         return "Explainers on the news, updated as events unfold."
@@ -61,7 +61,7 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
     feed_type = Atom1Feed
 
     def feed_url(self):
-        return reverse("stories:feed-atom")
+        return reverse("syndication:feed-atom")
 
     def subtitle(self):
         return self.description()
@@ -87,7 +87,7 @@ class StoryEventsFeed(Feed):
         return story.get_absolute_url()
 
     def feed_url(self, story):
-        return reverse("stories:story-feed-rss", kwargs={"slug": story.slug})
+        return reverse("syndication:story-feed-rss", kwargs={"slug": story.slug})
 
     def description(self, story):
         return story.dek
@@ -130,7 +130,7 @@ class StoryEventsAtomFeed(StoryEventsFeed):
     feed_type = Atom1Feed
 
     def feed_url(self, story):
-        return reverse("stories:story-feed-atom", kwargs={"slug": story.slug})
+        return reverse("syndication:story-feed-atom", kwargs={"slug": story.slug})
 
     def subtitle(self, story):
         return story.dek

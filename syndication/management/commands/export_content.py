@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from stories.backup import content_count, content_export
+from syndication.backup import content_count, content_export
 
 
 class Command(BaseCommand):
