@@ -4,7 +4,7 @@ import reversion
 from django.db import models
 from django.urls import reverse
 
-from newsroom.images import ImageField
+from core.images import ImageField
 
 
 def initials(name: str) -> str:

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from newsroom.caching import cache_api_reads
+from core.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
 from newsroom.rest.preconditions import guarded_write
 from stories.api_examples import EVENT_EXAMPLE, EVENT_WRITE_EXAMPLE

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import viewsets
 from rest_framework.parsers import JSONParser, MultiPartParser
 
-from newsroom.caching import cache_api_reads
+from core.caching import cache_api_reads
 from newsroom.rest import ReadMixin, RecordWriteMixin
 from newsroom.rest.preconditions import guarded_write
 from people.models import Organization, Person

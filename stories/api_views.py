@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from newsroom.caching import cache_api_reads
+from core.caching import cache_api_reads
 from newsroom.rest import (
     ListReadMixin,
     ReadMixin,

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from newsroom.caching import cache_anonymous
+from core.caching import cache_anonymous
 from readers import selectors as reader_selectors
 from readers import services as reader_services
 from stories import search, selectors

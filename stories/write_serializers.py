@@ -8,6 +8,7 @@ the exact field: `{"events": {"3": {"date": ["Enter a valid date."]}}}`.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import validate_partial_date
 from newsroom.rest import (
     MAX_ID,
     StrictIntegerField,
@@ -17,7 +18,6 @@ from newsroom.rest import (
 )
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Category, HistoricalContext, KeyIndicator, Scenario, Source, Story
-from timelines.dates import validate_partial_date
 from timelines.models import TimelineEvent
 from timelines.serializers import MAX_CITES, EventFieldsMixin
 

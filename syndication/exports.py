@@ -11,11 +11,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.dates import Precision
 from stories.bylines import byline_names
 from stories.jsonld import iso_utc
 from stories.jsonld import news_article as news_article  # the export's name for the one builder
 from stories.models import Story
-from timelines.dates import Precision
 
 NINJS_SCHEMA = "https://www.iptc.org/std/ninjs/ninjs-schema_3.0.json"
 

@@ -10,7 +10,7 @@ from django.utils.http import http_date, parse_etags
 from rest_framework import permissions, renderers, serializers
 from rest_framework.response import Response
 
-from newsroom.caching import public_cache_control
+from core.caching import public_cache_control
 from newsroom.rest.errors import (
     MAX_ID,
     PROBLEM_MEDIA_TYPE,

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.dates import Precision, format_partial_date
 from stories.bylines import byline_names
 from stories.jsonld import news_article
-from timelines.dates import Precision, format_partial_date
 
 register = template.Library()
 
