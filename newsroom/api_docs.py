@@ -66,7 +66,9 @@ reads are `private, no-cache`.
 2. Later: `GET /api/v1/sync/?since=<token>`. You get every object created or changed since,
    whole, and `deleted`: tombstones (`{"type": "story", "id": 12}`) for what was deleted,
    unpublished or withdrawn. Remove those. Store the new `token`.
-3. A token that answers 400 is damaged: start again from step 1.
+3. A token the server cannot use (damaged, or from another version) starts again at step 1:
+   the answer is a first sync's first page (`full: true`). A `since` that is not a token at
+   all answers 400.
 
 A story scheduled for later appears in the first sync after its publication time.
 

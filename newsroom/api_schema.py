@@ -17,6 +17,7 @@ from newsroom.rest import (
     ProblemSerializer,
     SparseFieldsMixin,
 )
+from newsroom.rest.fields import SIGNED_TOKEN_MAX_LENGTH, SIGNED_TOKEN_PATTERN
 
 PROBLEM_EXAMPLES = {
     400: OpenApiExample(
@@ -220,8 +221,7 @@ PARAMETER_EXAMPLES = {
 OPAQUE_PARAMETERS = {
     "cursor": "Copy it from a page's `next` or `previous` link (e.g. `cursor=WzAsMCwiMjAyNi…`); "
     "a cursor you make yourself answers 400.",
-    "since": "The `token` of your last sync, as it came (e.g. `eyJ2IjoxLCJj…:1vAbCd:…`); "
-    "a damaged one answers 400.",
+    "since": "Send it as it came (e.g. `eyJ2IjoxLCJj…:1vAbCd:…`).",
 }
 
 
@@ -236,6 +236,12 @@ def postprocess_schema(result, generator, request, public):
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
                     parameter["description"] = "The object's id."
                 if parameter["in"] == "query" and parameter["name"] in OPAQUE_PARAMETERS:
+                    # Only the server makes these: the schema gives their form, not a value.
+                    parameter["schema"] = {
+                        "type": "string",
+                        "pattern": SIGNED_TOKEN_PATTERN,
+                        "maxLength": SIGNED_TOKEN_MAX_LENGTH,
+                    }
                     parameter["description"] = (
                         parameter.get("description", "")
                         + " "

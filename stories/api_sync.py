@@ -1,5 +1,6 @@
 """The offline-sync endpoint: everything published the first time, then what changed."""
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from newsroom.caching import cache_api_reads
+from newsroom.rest.fields import SIGNED_TOKEN_MAX_LENGTH, SIGNED_TOKEN_PATTERN
 from people.models import Organization, Person
 from people.serializers import OrganizationSerializer, PersonSerializer
 from stories import selectors, sync
@@ -20,7 +22,12 @@ class SyncQuerySerializer(serializers.Serializer):
     since = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=2000,
+        max_length=SIGNED_TOKEN_MAX_LENGTH,
+        validators=[
+            RegexValidator(
+                SIGNED_TOKEN_PATTERN, "This is not a sync token; send `token` as it came."
+            )
+        ],
         help_text="The `token` of your last sync. Leave out (or empty) on the first sync.",
     )
     limit = serializers.IntegerField(
@@ -113,8 +120,9 @@ class SyncView(APIView):
         "only what was created or changed since the first page was read (so whatever changed "
         "while you paged comes too), as whole objects, and `deleted` tombstones (type and "
         "id) for what was deleted or unpublished, again in pages while `has_more` is true. "
-        "Tokens never expire; a damaged one answers 400 naming `since`, and the app should "
-        "then sync again from scratch.",
+        "Tokens never expire. A token the server cannot use (damaged, or from another "
+        "version) starts the sync again: the answer is the first page of a full sync "
+        "(`full: true`). A `since` that is not a token at all answers 400 naming it.",
         parameters=[SyncQuerySerializer],
         responses={200: SyncSerializer},
         examples=[SYNC_EXAMPLE],
@@ -126,8 +134,9 @@ class SyncView(APIView):
         if query.validated_data.get("since"):
             try:
                 position = sync.SyncPosition.from_token(query.validated_data["since"])
-            except sync.InvalidToken as exc:
-                raise serializers.ValidationError({"since": [str(exc)]}) from None
+            except sync.InvalidToken:
+                # What the app would do after a refusal: a full sync, which `full` announces.
+                position = None
         batch = sync.sync_batch(
             position=position,
             limit=query.validated_data["limit"],

@@ -9,6 +9,12 @@ from newsroom.images import ImageFormField
 
 SPARSE_COMPONENTS: set[str] = set()
 
+# The form of what django.core.signing.dumps makes (payload, timestamp, HMAC-SHA256), as page
+# cursors and sync tokens are, or empty. A schema can say this much of a token; whether it
+# verifies only the server can tell.
+SIGNED_TOKEN_PATTERN = r"^(\.?[A-Za-z0-9_-]+:[0-9A-Za-z]+:[A-Za-z0-9_-]{43})?$"
+SIGNED_TOKEN_MAX_LENGTH = 2000
+
 
 class SparseFieldsSerializerMixin:
     """Marks a response serializer whose fields `?fields=` may trim (see the schema hook)."""

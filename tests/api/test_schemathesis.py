@@ -32,11 +32,13 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 STORY_WRITES = {"path_regex": r"^/api/v1/stories/(\{id\}/)?$", "method": ["POST", "PUT", "PATCH"]}
 
 
-# Values only the server can make: a page cursor, a sync token, an ETag to match. Any string
-# fits their schema, so a generated one is "valid" yet refused (400, 412), as it must be; the
-# unit tests cover those refusals. Valid-mode cases leave them out; invalid-mode cases keep them.
+# Values only the server can make: a page cursor, an ETag to match. Their schema gives their
+# form, not whether the server made them, so a generated one is "valid" yet refused (400, 412),
+# as it must be; the unit tests cover those refusals. Valid-mode cases leave them out;
+# invalid-mode cases keep them. (A sync token of the right form is always accepted: one the
+# server cannot use starts a full sync.)
 SERVER_ISSUED = {
-    ParameterLocation.QUERY: ("cursor", "since"),
+    ParameterLocation.QUERY: ("cursor",),
     ParameterLocation.HEADER: ("If-Match",),
 }
 
