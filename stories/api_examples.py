@@ -94,14 +94,17 @@ def seed_story_payload(*, category_exists: bool = False, people_exist: bool = Fa
     return payload
 
 
-STORY_WRITE_EXAMPLE = OpenApiExample(
+def _request(name: str, value, **kwargs) -> OpenApiExample:
+    return OpenApiExample(name, value=value, request_only=True, **kwargs)
+
+
+STORY_WRITE_EXAMPLE = _request(
     "The seed story, published in one request",
+    seed_story_payload(),
     summary="A whole story with new people, organizations and sources",
     description="Every section of the demo story. Rows cite sources by their number in "
     "`sources` (from 1). Refer to records that exist by slug (`person`, `organization`, "
     "`category`) or id (`source`) instead of creating them.",
-    value=seed_story_payload(),
-    request_only=True,
 )
 
 
@@ -125,6 +128,15 @@ _source = demo.SOURCES["new-start-text"]
 _links = {
     "url": f"{SITE}/stories/{_story['slug']}/",
     "api_url": f"{V1}/stories/1/",
+}
+_story_ref = {"id": 1, "slug": _story["slug"], "headline": _story["headline"], **_links}
+_source_fields = {
+    "title": _source["title"],
+    "publisher": _source["publisher"],
+    "authors": "",
+    "url": _source["url"],
+    "published_on": "2010-04-08",
+    "excerpt": "",
 }
 
 
@@ -157,13 +169,7 @@ STORY_CARD = {
 }
 STORY_CARD_EXAMPLE = _response("A story card", STORY_CARD)
 
-_citation = {
-    "number": 2,
-    "source_id": 2,
-    "title": _source["title"],
-    "publisher": _source["publisher"],
-    "url": _source["url"],
-}
+_citation = {"number": 2, "source_id": 2, **{k: _source[k] for k in ("title", "publisher", "url")}}
 STORY_DETAIL = {
     "id": 1,
     "slug": _story["slug"],
@@ -272,18 +278,7 @@ STORY_DETAIL = {
             "relevance_today": demo.CONTEXTS[0]["relevance_today"],
         }
     ],
-    "sources": [
-        {
-            "number": 2,
-            "id": 2,
-            "title": _source["title"],
-            "publisher": _source["publisher"],
-            "authors": "",
-            "url": _source["url"],
-            "published_on": "2010-04-08",
-            "excerpt": "",
-        }
-    ],
+    "sources": [{"number": 2, "id": 2, **_source_fields}],
     **_links,
     "exports": {
         "news_article": f"{V1}/stories/1/export/news-article/",
@@ -310,13 +305,10 @@ CATEGORY_EXAMPLE = _response(
 )
 
 _involvement = {
-    "id": 1,
-    "slug": _story["slug"],
-    "headline": _story["headline"],
+    **_story_ref,
     "role": _person["role"],
     "status": _person["status"],
     "updated_at": "2026-02-06T08:12:40Z",
-    **_links,
 }
 PERSON = {
     **STORY_DETAIL["people"][0]["person"],
@@ -349,15 +341,15 @@ ORGANIZATION_DETAIL_EXAMPLE = _response(
 )
 EVENT = {
     **STORY_DETAIL["events"][0],
-    "story": {"id": 1, "slug": _story["slug"], "headline": _story["headline"], **_links},
+    "story": _story_ref,
     "created_at": "2026-02-05T18:40:02Z",
     "updated_at": "2026-02-05T18:40:02Z",
     "api_url": f"{V1}/events/10/",
 }
 EVENT_EXAMPLE = _response("A timeline event", EVENT)
-EVENT_WRITE_EXAMPLE = OpenApiExample(
+EVENT_WRITE_EXAMPLE = _request(
     "Add an event",
-    value={
+    {
         "story": 1,
         "date": "2026-02-09",
         "precision": "day",
@@ -368,16 +360,10 @@ EVENT_WRITE_EXAMPLE = OpenApiExample(
         "kind": "military",
         "cites": [1],
     },
-    request_only=True,
 )
 SOURCE = {
     "id": 2,
-    "title": _source["title"],
-    "publisher": _source["publisher"],
-    "authors": "",
-    "url": _source["url"],
-    "published_on": "2010-04-08",
-    "excerpt": "",
+    **_source_fields,
     "story_count": 1,
     "created_at": "2026-02-05T18:40:02Z",
     "updated_at": "2026-02-05T18:40:02Z",
@@ -388,12 +374,12 @@ SOURCE_DETAIL_EXAMPLE = _response(
     "A source and the stories listing it",
     {
         **SOURCE,
-        "stories": [{"id": 1, "slug": _story["slug"], "headline": _story["headline"], **_links}],
+        "stories": [_story_ref],
     },
 )
-SOURCE_WRITE_EXAMPLE = OpenApiExample(
+SOURCE_WRITE_EXAMPLE = _request(
     "A new source",
-    value={
+    {
         "title": "Joint statement on military communication",
         "publisher": "U.S. Department of Defense",
         "authors": "",
@@ -401,17 +387,12 @@ SOURCE_WRITE_EXAMPLE = OpenApiExample(
         "published_on": "2026-02-05",
         "excerpt": "",
     },
-    request_only=True,
 )
-PERSON_WRITE_EXAMPLE = OpenApiExample(
-    "A new person",
-    value={k: _person[k] for k in ("name", "slug", "title", "bio")},
-    request_only=True,
+PERSON_WRITE_EXAMPLE = _request(
+    "A new person", {k: _person[k] for k in ("name", "slug", "title", "bio")}
 )
-ORGANIZATION_WRITE_EXAMPLE = OpenApiExample(
-    "A new organization",
-    value={k: _organization[k] for k in ("name", "slug", "kind", "description")},
-    request_only=True,
+ORGANIZATION_WRITE_EXAMPLE = _request(
+    "A new organization", {k: _organization[k] for k in ("name", "slug", "kind", "description")}
 )
 SYNC_EXAMPLE = _response(
     "A later sync: one story changed, one withdrawn",
