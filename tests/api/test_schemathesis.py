@@ -7,7 +7,11 @@ none may be a server error. Three runs share the work so the whole stays near a 
 - anonymous reads, with schemathesis' coverage phase (boundary values for every parameter);
 - an admin token on every write, with the coverage phase, except the whole-story writes,
   whose many nested fields would make it thousands of requests: those get fuzzing only;
-- an admin token on every read (drafts visible), fuzzing only.
+- an admin token on every read (drafts visible), fuzzing only;
+- sequences of anonymous reads, each feeding ids from one response into the next request
+  (schemathesis' stateful phase, which `schemathesis run` also runs).
+
+Every check runs on reads, positive data acceptance included (`--checks all`).
 
 SCHEMATHESIS_MAX_EXAMPLES (default 10) bounds the fuzzing examples per operation and mode.
 """
@@ -170,4 +174,26 @@ def test_admin_reads_conform_to_the_schema(case, api_data, users):
         headers={"Authorization": admin_token(users)},
         excluded_checks=excluded_checks(case),
         environ_base=ENVIRON,
+    )
+
+
+# Schemathesis' stateful phase (`schemathesis run` runs it too): sequences of reads that feed
+# one response's ids into the next request, anonymously, with every check.
+ReadSequences = fuzzing_only.include(method="GET").as_state_machine()
+
+
+class ReadSequenceCalls(ReadSequences):
+    def validate_response(self, response, case, **kwargs):
+        super().validate_response(response, case, excluded_checks=excluded_checks(case), **kwargs)
+
+    def call(self, case, **kwargs):
+        return super().call(case, environ_base=ENVIRON, **kwargs)
+
+
+@pytest.mark.usefixtures("api_data")
+def test_read_sequences_conform_to_the_schema():
+    ReadSequenceCalls.run(
+        settings=settings(
+            FUZZ_SETTINGS, max_examples=MAX_EXAMPLES, stateful_step_count=6, deadline=None
+        )
     )
