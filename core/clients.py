@@ -1,6 +1,6 @@
 """Who is asking: the client's address, decided once for every limit that counts per address.
 
-The API's anonymous throttle (newsroom.rest.AnonThrottle), the sign-up, sign-in and reset
+The API's anonymous throttle (core.rest.AnonThrottle), the sign-up, sign-in and reset
 limits (django-ratelimit through `RATELIMIT_IP_META_KEY`) and the sign-in lockout
 (django-axes through `AXES_CLIENT_IP_CALLABLE`) all ask `client_ip`, so a header a client can
 write never picks whose budget a request spends.

@@ -55,7 +55,7 @@ def _wants_problem(request) -> bool:
 
 
 def service_unavailable(request) -> HttpResponse:
-    from newsroom.rest.errors import PROBLEM_MEDIA_TYPE, problem  # the API's error shape
+    from core.rest.errors import PROBLEM_MEDIA_TYPE, problem  # the API's error shape
 
     retry = str(settings.DB_UNAVAILABLE_RETRY_AFTER)
     if _wants_problem(request):
@@ -79,7 +79,7 @@ def server_error(request, template_name="500.html"):
     if database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
     if _wants_problem(request):
-        from newsroom.rest.errors import PROBLEM_MEDIA_TYPE, problem
+        from core.rest.errors import PROBLEM_MEDIA_TYPE, problem
 
         body = problem(
             500,

@@ -3,7 +3,7 @@
 `validate_image` is the rule: at most `IMAGE_MAX_BYTES`, `IMAGE_MAX_PIXELS` and
 `IMAGE_MAX_SIDE` pixels a side, a sane shape, and a JPEG, PNG, GIF or WebP by its content
 (Pillow reads the header only; nothing is decoded). The model field (`ImageField`), its form
-field (admin) and the API's upload field (newsroom.rest.fields.ImageUploadField) apply it before Django's own
+field (admin) and the API's upload field (core.rest.fields.ImageUploadField) apply it before Django's own
 image check, which opens the file with Pillow and would refuse a huge image with only "not a
 valid image".
 """

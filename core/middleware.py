@@ -16,7 +16,7 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from newsroom.rest.errors import PROBLEM_MEDIA_TYPE, problem
+from core.rest.errors import PROBLEM_MEDIA_TYPE, problem
 
 
 def _megabytes(size: int) -> str:

@@ -25,8 +25,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 
+from core.rest import PROBLEM_MEDIA_TYPE, JSONRenderer, problem
 from newsroom.api_docs import API_DESCRIPTION
-from newsroom.rest import PROBLEM_MEDIA_TYPE, JSONRenderer, problem
 from readers.api_views import (
     AccountView,
     DeleteAccountView,

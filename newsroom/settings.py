@@ -302,6 +302,8 @@ else:
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # The function that reads that version (core knows no product model; stories does).
 CONTENT_VERSION = "stories.versions.content_version"
+# When that content last changed, for the API's Last-Modified (core.rest.views).
+CONTENT_CHANGED_AT = "stories.sync.latest_change_time"
 # How long a stored response is kept (memory only: a new version is a new key, never stale).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Anonymous pages and API reads: browsers revalidate every time (ETag, 304); shared caches
@@ -361,7 +363,7 @@ LOGGING = {
 # The API (newsroom/api.py): problem-details errors, cursor pages, strict filters, model
 # permissions for writes, a per-IP limit for anonymous clients, versions in the URL.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "newsroom.api_schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.rest.schema.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
@@ -370,21 +372,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["newsroom.rest.ModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.rest.ModelPermissionsOrAnonReadOnly"],
     "DEFAULT_RENDERER_CLASSES": [
-        "newsroom.rest.JSONRenderer",
+        "core.rest.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "newsroom.rest.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.rest.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "newsroom.rest.SearchFilter",
-        "newsroom.rest.OrderingFilter",
+        "core.rest.SearchFilter",
+        "core.rest.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["newsroom.rest.AnonThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.rest.AnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_THROTTLE_RATE", "120/minute")},
-    "EXCEPTION_HANDLER": "newsroom.rest.problem_exception_handler",
+    "EXCEPTION_HANDLER": "core.rest.problem_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -405,6 +407,6 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "newsroom.api_schema.postprocess_schema",
+        "core.rest.schema.postprocess_schema",
     ],
 }

@@ -5,14 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from newsroom.rest import (
+from core.rest import (
     ImageSerializer,
     SparseFieldsSerializerMixin,
     StrictModelSerializer,
     absolute,
     image_data,
 )
-from newsroom.rest.fields import ImageUploadField
+from core.rest.fields import ImageUploadField
 from people.models import Organization, Person
 
 

@@ -5,8 +5,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import viewsets
 
 from core.caching import cache_api_reads
-from newsroom.rest import ReadMixin, RecordWriteMixin
-from newsroom.rest.preconditions import guarded_write
+from core.rest import ReadMixin, RecordWriteMixin
+from core.rest.preconditions import guarded_write
 from stories.api_examples import EVENT_EXAMPLE, EVENT_WRITE_EXAMPLE
 from stories.concurrency import lock_row
 from stories.event_filters import EventFilter

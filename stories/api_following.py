@@ -7,12 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from newsroom.api_schema import AutoSchema
-from newsroom.rest import MAX_ID, ConditionalGetMixin
-from readers import api_examples as examples
+from core.rest import MAX_ID, ConditionalGetMixin
+from core.rest.schema import AutoSchema
 from readers import services
 from readers.models import Follow
 from stories import following as selectors
+from stories import following_examples as examples
 from stories.following_serializers import (
     FollowingSerializer,
     FollowSerializer,

@@ -5,8 +5,8 @@ from rest_framework import viewsets
 from rest_framework.parsers import JSONParser, MultiPartParser
 
 from core.caching import cache_api_reads
-from newsroom.rest import ReadMixin, RecordWriteMixin
-from newsroom.rest.preconditions import guarded_write
+from core.rest import ReadMixin, RecordWriteMixin
+from core.rest.preconditions import guarded_write
 from people.models import Organization, Person
 from people.serializers import (
     OrganizationDetailSerializer,

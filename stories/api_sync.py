@@ -7,8 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from newsroom.caching import cache_api_reads
-from newsroom.rest.fields import SIGNED_TOKEN_MAX_LENGTH, SIGNED_TOKEN_PATTERN
+from core.caching import cache_api_reads
+from core.rest.fields import SIGNED_TOKEN_MAX_LENGTH, SIGNED_TOKEN_PATTERN
 from people.models import Organization, Person
 from people.serializers import OrganizationSerializer, PersonSerializer
 from stories import selectors, sync

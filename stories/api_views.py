@@ -15,14 +15,13 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from core.caching import cache_api_reads
-from newsroom.rest import (
+from core.rest import (
     ListReadMixin,
     ReadMixin,
     check_if_match,
     representation_etag,
 )
-from newsroom.rest.preconditions import guarded_write
-from readers.api_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
+from core.rest.preconditions import guarded_write
 from stories import following as reader_selectors
 from stories import search, selectors, sync
 from stories.api_examples import (
@@ -35,6 +34,7 @@ from stories.api_records import CategoryViewSet, SourceViewSet
 from stories.api_sync import SyncView
 from stories.concurrency import lock_story
 from stories.filters import StoryFilter, can_read_drafts
+from stories.following_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
 from stories.following_serializers import StoryDetailSerializer
 from stories.models import Story
 from stories.permissions import check_can_change_published

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from newsroom.rest import absolute
+from core.rest import absolute
 from readers.models import Follow
 from readers.selectors import event_news
 from stories.models import HistoricalVoice, Story

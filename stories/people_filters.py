@@ -2,7 +2,7 @@
 
 import django_filters
 
-from newsroom.rest import DateTimeFilter, IdFilter, StrictFilterSet
+from core.rest import DateTimeFilter, IdFilter, StrictFilterSet
 from people.models import Organization, Person
 from stories.filters import visible_stories
 

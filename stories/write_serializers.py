@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.dates import validate_partial_date
-from newsroom.rest import (
+from core.rest import (
     MAX_ID,
     StrictIntegerField,
     StrictModelSerializer,

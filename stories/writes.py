@@ -4,7 +4,7 @@ import reversion
 from django.db import transaction
 from django.utils import timezone
 
-from newsroom.rest.views import unchanged
+from core.rest.views import unchanged
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.concurrency import lock_row, lock_stories, stories_changed
 from stories.derived import refresh_once, sections_changed

@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from newsroom.rest import JSONLDRenderer, JSONRenderer
+from core.rest import JSONLDRenderer, JSONRenderer
 from stories.api_examples import (
     NEWS_ARTICLE_EXAMPLE,
     NEWS_ARTICLE_JSON_EXAMPLE,

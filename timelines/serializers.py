@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.dates import validate_partial_date
-from newsroom.rest import (
+from core.rest import (
     StrictIntegerField,
 )
 from timelines.models import TimelineEvent

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from newsroom.rest import (
+from core.rest import (
     ImageSerializer,
     SparseFieldsSerializerMixin,
     absolute,

@@ -8,7 +8,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
 
-from newsroom.rest.errors import MAX_ID, bad_param
+from core.rest.errors import MAX_ID, bad_param
 
 
 class OrderingFilter(filters.OrderingFilter):

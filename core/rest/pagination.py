@@ -14,7 +14,7 @@ from django.db.models import F, OrderBy, Q, QuerySet
 from rest_framework import pagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from newsroom.rest.errors import bad_param
+from core.rest.errors import bad_param
 
 
 @dataclass(frozen=True)

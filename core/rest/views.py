@@ -1,5 +1,6 @@
 """What the API's views share: conditional GETs, sparse fieldsets, strict ids, record writes."""
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import File
 from django.db import models, transaction
@@ -7,11 +8,12 @@ from django.db.models.fields.files import FieldFile
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
+from django.utils.module_loading import import_string
 from rest_framework import permissions, renderers, serializers
 from rest_framework.response import Response
 
 from core.caching import public_cache_control
-from newsroom.rest.errors import (
+from core.rest.errors import (
     MAX_ID,
     PROBLEM_MEDIA_TYPE,
     PreconditionFailed,
@@ -19,7 +21,7 @@ from newsroom.rest.errors import (
     bad_param,
     problem,
 )
-from newsroom.rest.rendering import representation_etag
+from core.rest.rendering import representation_etag
 
 
 def cache_control_for(request) -> dict:
@@ -194,10 +196,9 @@ class ListReadMixin(ConditionalGetMixin, SparseFieldsMixin):
         """Hook: attach what the serializer needs to the objects about to be shown."""
 
     def logged_change_time(self, objects):
-        """When the content change log last moved; views may narrow this to `objects`."""
-        from stories.sync import latest_change_time
-
-        return latest_change_time()
+        """When readers' content last changed (settings.CONTENT_CHANGED_AT names the function
+        that reads it: core knows no product model); views may narrow this to `objects`."""
+        return import_string(settings.CONTENT_CHANGED_AT)()
 
     def last_modified_for(self, objects) -> object:
         moments = [self.logged_change_time(objects)]

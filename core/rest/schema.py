@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
 
-from newsroom.rest import (
+from core.rest import (
     MAX_ID,
     PROBLEM_MEDIA_TYPE,
     SPARSE_COMPONENTS,
@@ -17,7 +17,7 @@ from newsroom.rest import (
     ProblemSerializer,
     SparseFieldsMixin,
 )
-from newsroom.rest.fields import SIGNED_TOKEN_MAX_LENGTH, SIGNED_TOKEN_PATTERN
+from core.rest.fields import SIGNED_TOKEN_MAX_LENGTH, SIGNED_TOKEN_PATTERN
 
 PROBLEM_EXAMPLES = {
     400: OpenApiExample(

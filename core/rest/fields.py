@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
 
-from newsroom.images import ImageFormField
+from core.images import ImageFormField
 
 SPARSE_COMPONENTS: set[str] = set()
 
@@ -34,7 +34,7 @@ class ImageSerializer(serializers.Serializer):
 
 
 class ImageUploadField(serializers.ImageField):
-    """An image upload (multipart), refused by newsroom.images' rule with its messages."""
+    """An image upload (multipart), refused by core.images' rule with its messages."""
 
     def __init__(self, **kwargs):
         # REST framework checks an image with a Django form field; this one applies the rule

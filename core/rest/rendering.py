@@ -4,7 +4,7 @@ import hashlib
 
 from rest_framework import renderers
 
-from newsroom.rest.errors import PROBLEM_MEDIA_TYPE
+from core.rest.errors import PROBLEM_MEDIA_TYPE
 
 
 class JSONRenderer(renderers.JSONRenderer):

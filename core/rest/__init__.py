@@ -2,14 +2,14 @@
 
 Problem-details errors (RFC 9457, formerly 7807), strict cursor pagination, strict ordering
 and filters, the anonymous throttle, conditional GETs (ETag / Last-Modified / 304), sparse
-fieldsets and strict write fields. `newsroom.api_schema` documents them on every operation.
+fieldsets and strict write fields. `core.rest.schema` documents them on every operation.
 
 Nothing here may import `rest_framework.views` at import time: REST framework imports the
 classes its settings name while it is still loading that module.
 """
 
-from newsroom.rest.access import AnonThrottle, ModelPermissionsOrAnonReadOnly
-from newsroom.rest.errors import (
+from core.rest.access import AnonThrottle, ModelPermissionsOrAnonReadOnly
+from core.rest.errors import (
     MAX_ID,
     PROBLEM_MEDIA_TYPE,
     Conflict,
@@ -20,7 +20,7 @@ from newsroom.rest.errors import (
     problem,
     problem_exception_handler,
 )
-from newsroom.rest.fields import (
+from core.rest.fields import (
     SPARSE_COMPONENTS,
     ImageSerializer,
     SparseFieldsSerializerMixin,
@@ -35,16 +35,16 @@ from newsroom.rest.fields import (
     image_data,
     storable_text,
 )
-from newsroom.rest.filtering import (
+from core.rest.filtering import (
     DateTimeFilter,
     IdFilter,
     OrderingFilter,
     SearchFilter,
     StrictFilterSet,
 )
-from newsroom.rest.pagination import CursorPagination
-from newsroom.rest.rendering import JSONLDRenderer, JSONRenderer, representation_etag
-from newsroom.rest.views import (
+from core.rest.pagination import CursorPagination
+from core.rest.rendering import JSONLDRenderer, JSONRenderer, representation_etag
+from core.rest.views import (
     ConditionalGetMixin,
     ListReadMixin,
     ReadMixin,

@@ -13,7 +13,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from newsroom.faults import database_unavailable
+from core.faults import database_unavailable
 
 logger = logging.getLogger("newsroom.api")
 
@@ -120,7 +120,7 @@ def problem_exception_handler(exc, context):
         )
 
     if database_unavailable(exc):
-        # Logged with its traceback, then a 503 the client may retry (newsroom.faults).
+        # Logged with its traceback, then a 503 the client may retry (core.faults).
         logger.error("Database unavailable in %s", context.get("view"), exc_info=exc)
         exc = DatabaseUnavailable(wait=settings.DB_UNAVAILABLE_RETRY_AFTER)
 

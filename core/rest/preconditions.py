@@ -1,11 +1,11 @@
 """How the schema documents If-Match on writes to existing objects (412 stale, 428 missing).
 
-The check itself is `newsroom.rest.views.check_if_match`, made under the row lock.
+The check itself is `core.rest.views.check_if_match`, made under the row lock.
 """
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
-from newsroom.rest.errors import PROBLEM_MEDIA_TYPE, ProblemSerializer
+from core.rest.errors import PROBLEM_MEDIA_TYPE, ProblemSerializer
 
 IF_MATCH = OpenApiParameter(
     "If-Match",

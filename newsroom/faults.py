@@ -1,7 +1,0 @@
-"""Moved to core.faults; this alias lasts until every import is rewritten (issue 12)."""
-
-import sys
-
-from core import faults as _moved
-
-sys.modules[__name__] = _moved
