@@ -4,6 +4,7 @@ import datetime as dt
 import decimal
 import functools
 import operator
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -11,10 +12,13 @@ from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections
 from django.db.models import F, OrderBy, Q, QuerySet
-from rest_framework import pagination
+from rest_framework import exceptions, pagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.rest.errors import bad_param
+from core.rest.fields import SIGNED_TOKEN_PATTERN
+
+_SIGNED_TOKEN = re.compile(SIGNED_TOKEN_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -214,14 +218,20 @@ class CursorPagination(pagination.CursorPagination):
         encoded = request.query_params.get(self.cursor_query_param)
         if not encoded:  # absent, or sent empty: a schema-valid way to ask for the first page
             return False, None
+        if not _SIGNED_TOKEN.match(encoded):
+            raise bad_param(
+                self.cursor_query_param,
+                "This is not a cursor. Use the `next` or `previous` link of a page.",
+            )
         try:
             reverse, position, ordering = signing.loads(encoded, salt=self.cursor_salt)
             if reverse not in (0, 1) or not (position is None or isinstance(position, list)):
                 raise ValueError
         except (signing.BadSignature, TypeError, ValueError):
-            raise bad_param(
-                self.cursor_query_param,
-                "This cursor is not valid. Use the `next` or `previous` link of a page.",
+            # Well formed, but not issued here (or altered): no such page, as DRF's own
+            # CursorPagination answers.
+            raise exceptions.NotFound(
+                "No page has this cursor: use the `next` or `previous` link of a page."
             ) from None
         if ordering != self._ordering_key() or (
             position is not None and len(position) != len(self.keys)

@@ -45,7 +45,7 @@ ERROR_DESCRIPTIONS = {
     400: "A query parameter, path id or request body is invalid; `errors` names each one.",
     401: "Credentials are missing or wrong (writes need a token or a session).",
     403: "Signed in, but without the permission this needs.",
-    404: "No such object, or it is not published.",
+    404: "No such object, or it is not published; on a list, no page has this cursor.",
     406: "The Accept header asks for a format the API cannot produce.",
     409: "The object is still used by other content.",
     412: "If-Match names an ETag that is no longer current.",
@@ -60,11 +60,19 @@ class AutoSchema(SpectacularAutoSchema):
     def _is_detail(self) -> bool:
         return "{" in self.path
 
+    def _has_cursor_pages(self) -> bool:
+        # A forged cursor names no page: 404 (core.rest.pagination).
+        return (
+            self.method == "GET"
+            and self._is_list_view()
+            and getattr(self.view, "pagination_class", None) is not None
+        )
+
     def _error_codes(self) -> list[int]:
         codes = [400, 401, 406, 429]
         if self.method not in permissions.SAFE_METHODS:
             codes += [403, 415] if self.method != "DELETE" else [403]
-        if self._is_detail():
+        if self._is_detail() or self._has_cursor_pages():
             codes.append(404)
         if self.method in ("PUT", "PATCH", "DELETE") and self._is_detail():
             codes.append(412)
@@ -220,7 +228,7 @@ PARAMETER_EXAMPLES = {
 
 OPAQUE_PARAMETERS = {
     "cursor": "Copy it from a page's `next` or `previous` link (e.g. `cursor=WzAsMCwiMjAyNi…`); "
-    "a cursor you make yourself answers 400.",
+    "a cursor that is not one answers 400, one the API did not issue 404.",
     "since": "Send it as it came (e.g. `eyJ2IjoxLCJj…:1vAbCd:…`).",
 }
 
