@@ -116,12 +116,13 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import reverse
 from urllib.parse import quote
 from django.utils import timezone
-from stories import sync
 from stories.models import Story
+from sync.batches import latest_change_id
+from sync.tokens import SyncPosition
 story = Story.objects.get(slug={DEMO!r})
 # The token a client holds after syncing up to now.
 next_token = quote(
-    sync.SyncPosition(change_id=sync.latest_change_id(), synced_at=timezone.now()).to_token()
+    SyncPosition(change_id=latest_change_id(), synced_at=timezone.now()).to_token()
 )
 print(json.dumps({{
     "ping": reverse("ping"),

@@ -42,8 +42,8 @@ from stories.api_views import (
     CategoryViewSet,
     SourceViewSet,
     StoryViewSet,
-    SyncView,
 )
+from sync.api_views import SyncView
 from syndication.api_views import StoryExportsMixin
 
 

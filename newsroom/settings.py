@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "readers",
     "editorial",
     "syndication",
+    "sync",
     "reversion",
     "reversion_compare",
     "axes",
@@ -303,7 +304,7 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # The function that reads that version (core knows no product model; stories does).
 CONTENT_VERSION = "stories.versions.content_version"
 # When that content last changed, for the API's Last-Modified (core.rest.views).
-CONTENT_CHANGED_AT = "stories.sync.latest_change_time"
+CONTENT_CHANGED_AT = "stories.changes.latest_change_time"
 # How long a stored response is kept (memory only: a new version is a new key, never stale).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Anonymous pages and API reads: browsers revalidate every time (ETag, 304); shared caches

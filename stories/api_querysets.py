@@ -5,15 +5,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from people.models import Person, StoryOrganization, StoryPerson
-from stories import sync
-from stories.models import Story, UpdateNote
+from stories import changes
+from stories.models import Story
 
 
 def with_update_notes(stories):
-    """The detail selector's stories plus their public update notes, newest first."""
-    return stories.prefetch_related(
-        Prefetch("update_notes", queryset=UpdateNote.objects.order_by("-created_at", "-pk"))
-    )
+    """The detail selector's stories, whose sections (stories.sections) include their public
+    update notes, newest first, already: kept for the callers that still name it."""
+    return stories
 
 
 def published_count(model, owner: str) -> Coalesce:
@@ -49,8 +48,8 @@ def people_queryset(model, *, detail: bool, public_only: bool = True):
 
     With `public_only`, only those a published story involves, as on the reader site.
     """
-    kind = sync.Kind.PERSON if model is Person else sync.Kind.ORGANIZATION
-    queryset = sync.public_records(kind) if public_only else model.objects.all()
+    kind = changes.Kind.PERSON if model is Person else changes.Kind.ORGANIZATION
+    queryset = changes.public_records(kind) if public_only else model.objects.all()
     through = StoryPerson if model is Person else StoryOrganization
     owner = "person" if model is Person else "organization"
     queryset = queryset.annotate(story_count=published_count(through, owner))

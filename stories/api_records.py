@@ -7,7 +7,7 @@ from rest_framework import viewsets
 from core.caching import cache_api_reads
 from core.rest import ReadMixin, RecordWriteMixin
 from core.rest.preconditions import guarded_write
-from stories import sync
+from stories import changes
 from stories.api_examples import (
     CATEGORY_EXAMPLE,
     SOURCE_DETAIL_EXAMPLE,
@@ -112,7 +112,9 @@ class SourceViewSet(RecordWriteMixin, ReadMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         public_only = self.action in READ_ACTIONS and not can_read_drafts(self.request.user)
-        sources = sync.public_records(sync.Kind.SOURCE) if public_only else Source.objects.all()
+        sources = (
+            changes.public_records(changes.Kind.SOURCE) if public_only else Source.objects.all()
+        )
         sources = sources.annotate(story_count=published_count(StorySource, "source"))
         if self.action == "list":
             return sources

@@ -1,6 +1,6 @@
 """API endpoints for stories and the Daily Brief.
 
-Categories and sources are in stories.api_records, offline sync in stories.api_sync; they are
+Categories and sources are in stories.api_records, offline sync in sync.api_views; they are
 named here too, where the router (newsroom.api) imports them.
 """
 
@@ -22,8 +22,8 @@ from core.rest import (
     representation_etag,
 )
 from core.rest.preconditions import guarded_write
+from stories import changes, search, selectors
 from stories import following as reader_selectors
-from stories import search, selectors, sync
 from stories.api_examples import (
     STORY_CARD_EXAMPLE,
     STORY_DETAIL_EXAMPLE,
@@ -31,7 +31,6 @@ from stories.api_examples import (
 )
 from stories.api_querysets import people_queryset, published_count, with_update_notes
 from stories.api_records import CategoryViewSet, SourceViewSet
-from stories.api_sync import SyncView
 from stories.concurrency import lock_story
 from stories.filters import StoryFilter, can_read_drafts
 from stories.following_examples import STORY_FOR_ANONYMOUS_EXAMPLE, STORY_FOR_READER_EXAMPLE
@@ -48,7 +47,6 @@ __all__ = [
     "CategoryViewSet",
     "SourceViewSet",
     "StoryViewSet",
-    "SyncView",
     "people_queryset",
     "published_count",
 ]
@@ -159,7 +157,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
             return selectors.story_list(include_unpublished=drafts)
         return reader_selectors.with_reader_state(
             with_update_notes(selectors.story_detail_queryset(include_unpublished=drafts)).annotate(
-                last_logged_change=sync.last_change_of_story()
+                last_logged_change=changes.last_change_of_story()
             ),
             reader=self.request.user,
         )

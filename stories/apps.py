@@ -8,4 +8,4 @@ class StoriesConfig(AppConfig):
     def ready(self):
         # Connects the receivers that log content changes for the API's offline sync and keep
         # the derived columns on Story.
-        from stories import derived, sync  # noqa: F401
+        from stories import changes, derived  # noqa: F401

@@ -15,6 +15,7 @@ from django.db import transaction
 from core.dates import Precision
 from core.rich_text import render_markdown
 from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories.changes import record_changes
 from stories.derived import search_document_refresh
 from stories.models import (
     NO_UPDATE_DAY,
@@ -27,7 +28,6 @@ from stories.models import (
     Story,
     StorySource,
 )
-from stories.sync import record_changes
 from timelines.models import TimelineEvent
 
 SLUG_PREFIX = "gen-"

@@ -276,7 +276,7 @@ def trash_purge(
 
 def _content_changed(story: Story) -> None:
     """Tell the sync log the story changed; a queryset update sends no signal to do it."""
-    from stories.sync import record_changes
+    from stories.changes import record_changes
 
     record_changes("story", [story.pk])
 

@@ -10,8 +10,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from stories.changes import Kind, public_records
 from stories.models import Category, Story
-from stories.sync import Kind, public_records
 
 
 def _public_stories():

@@ -54,7 +54,7 @@ class ContentChange(models.Model):
     """One change to something readers can see: the log behind the API's offline sync.
 
     A row says "this object changed (or went away) at this point"; its id is the sync
-    position. Rows are written after the change commits (stories.sync records them).
+    position. Rows are written after the change commits (stories.changes records them).
     """
 
     class Kind(models.TextChoices):

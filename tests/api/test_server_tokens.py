@@ -12,7 +12,7 @@ from django.core import signing
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from stories.sync import TOKEN_SALT
+from sync.tokens import TOKEN_SALT
 
 API = "/api/v1"
 

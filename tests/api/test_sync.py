@@ -9,7 +9,8 @@ from django.utils import timezone
 from people.models import Person, StoryOrganization, StoryPerson
 from stories.models import Category, ContentChange, Story, StorySource
 from stories.services import trash_purge
-from stories.sync import TOKEN_SALT, SyncPosition, latest_change_id
+from sync.batches import latest_change_id
+from sync.tokens import TOKEN_SALT, SyncPosition
 from tests import factories
 from tests.api.conftest import token_client
 from tests.api.if_match import if_match

@@ -1,4 +1,4 @@
-"""Sync tokens: a client's signed position in the content change log (stories.sync)."""
+"""Sync tokens: a client's signed position in the content change log (stories.changes)."""
 
 import dataclasses
 import datetime as dt

@@ -11,11 +11,14 @@ from core.caching import cache_api_reads
 from core.rest.fields import SIGNED_TOKEN_MAX_LENGTH, SIGNED_TOKEN_PATTERN
 from people.models import Organization, Person
 from people.serializers import OrganizationSerializer, PersonSerializer
-from stories import selectors, sync
+from stories import selectors
 from stories.api_examples import SYNC_EXAMPLE
 from stories.api_querysets import people_queryset, published_count, with_update_notes
+from stories.changes import Kind
 from stories.models import Category, Source, Story, StorySource
 from stories.serializers import CategorySerializer, SourceSerializer, StorySerializer
+from sync import batches
+from sync.tokens import InvalidToken, SyncPosition
 
 
 class SyncQuerySerializer(serializers.Serializer):
@@ -133,22 +136,22 @@ class SyncView(APIView):
         position = None
         if query.validated_data.get("since"):
             try:
-                position = sync.SyncPosition.from_token(query.validated_data["since"])
-            except sync.InvalidToken:
+                position = SyncPosition.from_token(query.validated_data["since"])
+            except InvalidToken:
                 # What the app would do after a refusal: a full sync, which `full` announces.
                 position = None
-        batch = sync.sync_batch(
+        batch = batches.sync_batch(
             position=position,
             limit=query.validated_data["limit"],
             records={
-                sync.Kind.CATEGORY: Category.objects.annotate(
+                Kind.CATEGORY: Category.objects.annotate(
                     story_count=published_count(Story, "category")
                 ),
                 # Without their story lists: an organization can be in thousands of stories,
                 # which made a page of 100 organizations 10 MB at 100k stories.
-                sync.Kind.PERSON: people_queryset(Person, detail=False),
-                sync.Kind.ORGANIZATION: people_queryset(Organization, detail=False),
-                sync.Kind.SOURCE: Source.objects.annotate(
+                Kind.PERSON: people_queryset(Person, detail=False),
+                Kind.ORGANIZATION: people_queryset(Organization, detail=False),
+                Kind.SOURCE: Source.objects.annotate(
                     story_count=published_count(StorySource, "source")
                 ),
             },
@@ -164,17 +167,15 @@ class SyncView(APIView):
                     _sync_stories(batch.story_ids), many=True, context=context
                 ).data,
                 "categories": CategorySerializer(
-                    records[sync.Kind.CATEGORY], many=True, context=context
+                    records[Kind.CATEGORY], many=True, context=context
                 ).data,
                 "people": SyncPersonSerializer(
-                    records[sync.Kind.PERSON], many=True, context=context
+                    records[Kind.PERSON], many=True, context=context
                 ).data,
                 "organizations": SyncOrganizationSerializer(
-                    records[sync.Kind.ORGANIZATION], many=True, context=context
+                    records[Kind.ORGANIZATION], many=True, context=context
                 ).data,
-                "sources": SourceSerializer(
-                    records[sync.Kind.SOURCE], many=True, context=context
-                ).data,
+                "sources": SourceSerializer(records[Kind.SOURCE], many=True, context=context).data,
                 "deleted": batch.deleted,
             }
         )
