@@ -6,13 +6,14 @@ from django.utils import timezone
 
 from people.models import Person, StoryOrganization, StoryPerson
 from stories import changes
-from stories.models import Story
+from stories.models import Story, UpdateNote
 
 
 def with_update_notes(stories):
-    """The detail selector's stories, whose sections (stories.sections) include their public
-    update notes, newest first, already: kept for the callers that still name it."""
-    return stories
+    """The detail selector's stories plus their public update notes, newest first."""
+    return stories.prefetch_related(
+        Prefetch("update_notes", queryset=UpdateNote.objects.order_by("-created_at", "-pk"))
+    )
 
 
 def published_count(model, owner: str) -> Coalesce:
