@@ -16,22 +16,13 @@ import sys
 
 from csp.decorators import csp_update
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import server_error as django_server_error
 
-UNAVAILABLE = (OperationalError, InterfaceError)
-
-
-def database_unavailable(exc: BaseException | None) -> bool:
-    while exc is not None:
-        if isinstance(exc, UNAVAILABLE):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
+from core.db.outage import database_unavailable
+from core.rest.errors import PROBLEM_MEDIA_TYPE, problem
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 
@@ -55,8 +46,6 @@ def _wants_problem(request) -> bool:
 
 
 def service_unavailable(request) -> HttpResponse:
-    from core.rest.errors import PROBLEM_MEDIA_TYPE, problem  # the API's error shape
-
     retry = str(settings.DB_UNAVAILABLE_RETRY_AFTER)
     if _wants_problem(request):
         body = problem(
@@ -79,8 +68,6 @@ def server_error(request, template_name="500.html"):
     if database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
     if _wants_problem(request):
-        from core.rest.errors import PROBLEM_MEDIA_TYPE, problem
-
         body = problem(
             500,
             detail="Something went wrong on our side; it has been logged.",

@@ -1,9 +1,13 @@
 """Signed preview links: one unpublished story, for anyone holding the link, for 48 hours."""
 
 from django.core import signing
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from stories.models import Story
+from stories.selectors import attach_citations, story_detail_queryset
 
 PREVIEW_HOURS = 48
 _SALT = "stories.preview"
@@ -32,12 +36,6 @@ def story_id_from_token(token: str) -> int | None:
 
 def preview_story(request, token: str):
     """Show the one story a valid token names, with the preview banner, to anyone."""
-    from django.http import Http404
-    from django.shortcuts import redirect, render
-    from django.utils.cache import add_never_cache_headers
-
-    from stories.selectors import attach_citations, story_detail_queryset
-
     story_id = story_id_from_token(token)
     story = (
         story_detail_queryset(include_unpublished=True).filter(pk=story_id).first()

@@ -8,9 +8,23 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from people.models import Organization, Person, StoryOrganization, StoryPerson
+from stories import demo_content as demo
+from stories.changes import record_changes
 from stories.concurrency import lock_stories, lock_story, stories_changed
-from stories.models import Source, Story, StorySource
+from stories.models import (
+    AuditEntry,
+    Category,
+    HistoricalContext,
+    HistoricalVoice,
+    KeyIndicator,
+    Scenario,
+    Source,
+    Story,
+    StorySource,
+)
 from stories.permissions import can_publish, check_can_change_published
+from timelines.models import TimelineEvent
 
 
 @transaction.atomic
@@ -68,10 +82,6 @@ def demo_load() -> dict[str, int]:
 
     Returns how many rows were created or changed per kind of row.
     """
-    from people.models import Organization, Person, StoryOrganization, StoryPerson
-    from stories import demo_content as demo
-    from stories.models import Category, HistoricalContext, HistoricalVoice, KeyIndicator, Scenario
-    from timelines.models import TimelineEvent
 
     counts: dict[str, int] = {}
 
@@ -161,7 +171,6 @@ TRASH_DAYS = 30
 
 def audit_record(*, actor, action: str, story: Story, detail: str = ""):
     """Write one audit entry; the headline is copied so it outlives the story."""
-    from stories.models import AuditEntry
 
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -175,7 +184,6 @@ def audit_record(*, actor, action: str, story: Story, detail: str = ""):
 
 def transition_audit_action(*, old_status: str | None, story: Story) -> str | None:
     """The audit action a change of status from `old_status` amounts to, or None."""
-    from stories.models import AuditEntry
 
     if old_status == story.status:
         return None
@@ -276,7 +284,6 @@ def trash_purge(
 
 def _content_changed(story: Story) -> None:
     """Tell the sync log the story changed; a queryset update sends no signal to do it."""
-    from stories.changes import record_changes
 
     record_changes("story", [story.pk])
 

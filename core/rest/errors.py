@@ -13,7 +13,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.faults import database_unavailable
+from core.db.outage import database_unavailable
 
 logger = logging.getLogger("newsroom.api")
 
