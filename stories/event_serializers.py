@@ -3,7 +3,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from core.rest import (
     SparseFieldsSerializerMixin,
@@ -20,7 +19,9 @@ class StoryRefSerializer(serializers.ModelSerializer):
     """Which story something belongs to."""
 
     url = serializers.SerializerMethodField(help_text="The story's reader page.")
-    api_url = serializers.SerializerMethodField(help_text="The story in the API.")
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="story-detail", help_text="The story in the API."
+    )
 
     class Meta:
         model = Story
@@ -30,16 +31,14 @@ class StoryRefSerializer(serializers.ModelSerializer):
     def get_url(self, story) -> str:
         return absolute(self.context.get("request"), story.get_absolute_url())
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, story) -> str:
-        return reverse("story-detail", kwargs={"pk": story.pk}, request=self.context.get("request"))
-
 
 class EventSerializer(SparseFieldsSerializerMixin, StoryEventSerializer):
     """A timeline event on its own, with the story it belongs to."""
 
     story = StoryRefSerializer(read_only=True)
-    api_url = serializers.SerializerMethodField(help_text="This event in the API.")
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="event-detail", help_text="This event in the API."
+    )
 
     class Meta(StoryEventSerializer.Meta):
         fields = [
@@ -49,10 +48,6 @@ class EventSerializer(SparseFieldsSerializerMixin, StoryEventSerializer):
             "updated_at",
             "api_url",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, event) -> str:
-        return reverse("event-detail", kwargs={"pk": event.pk}, request=self.context.get("request"))
 
 
 class EventWriteSerializer(EventFieldsMixin, StrictModelSerializer):

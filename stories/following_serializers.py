@@ -37,7 +37,9 @@ class FollowedStorySerializer(serializers.ModelSerializer):
 
     category = CategoryRefSerializer(read_only=True)
     url = serializers.SerializerMethodField(help_text="The story's reader page.")
-    api_url = serializers.SerializerMethodField(help_text="The whole story in the API.")
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="story-detail", help_text="The whole story in the API."
+    )
 
     class Meta:
         model = Story
@@ -46,10 +48,6 @@ class FollowedStorySerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, story) -> str:
         return absolute(self.context.get("request"), story.get_absolute_url())
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, story) -> str:
-        return _link(self, "story-detail", pk=story.pk)
 
 
 class FollowSerializer(serializers.ModelSerializer):

@@ -16,11 +16,6 @@ from stories.models import (
     Source,
 )
 
-
-def _api_url(serializer, view_name: str, pk: int) -> str:
-    return reverse(view_name, kwargs={"pk": pk}, request=serializer.context.get("request"))
-
-
 # Categories --------------------------------------------------------------------------------
 
 
@@ -43,7 +38,9 @@ class CategorySerializer(SparseFieldsSerializerMixin, serializers.ModelSerialize
 
     story_count = serializers.IntegerField(read_only=True, help_text="Published stories in it.")
     url = serializers.SerializerMethodField(help_text="The category's reader page.")
-    api_url = serializers.SerializerMethodField(help_text="This category in the API.")
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="category-detail", help_text="This category in the API."
+    )
     stories_url = serializers.SerializerMethodField(
         help_text="The API list of its published stories, newest update first."
     )
@@ -66,10 +63,6 @@ class CategorySerializer(SparseFieldsSerializerMixin, serializers.ModelSerialize
         return absolute(self.context.get("request"), category.get_absolute_url())
 
     @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, category) -> str:
-        return _api_url(self, "category-detail", category.pk)
-
-    @extend_schema_field(OpenApiTypes.URI)
     def get_stories_url(self, category) -> str:
         url = reverse("story-list", request=self.context.get("request"))
         return f"{url}?category={category.pk}"
@@ -84,7 +77,9 @@ class SourceSerializer(SparseFieldsSerializerMixin, serializers.ModelSerializer)
     story_count = serializers.IntegerField(
         read_only=True, help_text="Published stories that list it."
     )
-    api_url = serializers.SerializerMethodField(help_text="This source in the API.")
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="source-detail", help_text="This source in the API."
+    )
 
     class Meta:
         model = Source
@@ -101,10 +96,6 @@ class SourceSerializer(SparseFieldsSerializerMixin, serializers.ModelSerializer)
             "updated_at",
             "api_url",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, source) -> str:
-        return _api_url(self, "source-detail", source.pk)
 
 
 class SourceDetailSerializer(SourceSerializer):

@@ -23,7 +23,6 @@ from stories.models import (
 from stories.serializers.records import (
     CategoryRefSerializer,
     NumberedSourceSerializer,
-    _api_url,
 )
 from stories.serializers.sections import (
     CardIndicatorSerializer,
@@ -49,7 +48,9 @@ class _StoryBase(serializers.ModelSerializer):
     )
     hero_image = serializers.SerializerMethodField(help_text="The top image, or null.")
     url = serializers.SerializerMethodField(help_text="The story's reader page.")
-    api_url = serializers.SerializerMethodField(help_text="The full story in the API.")
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="story-detail", help_text="The full story in the API."
+    )
 
     def get_fields(self):
         # ModelSerializer reads the model's fields and builds serializer fields for them on
@@ -88,10 +89,6 @@ class _StoryBase(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, story) -> str:
         return absolute(self.context.get("request"), story.get_absolute_url())
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, story) -> str:
-        return _api_url(self, "story-detail", story.pk)
 
 
 class StoryCardSerializer(SparseFieldsSerializerMixin, _StoryBase):
