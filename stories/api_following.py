@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.rest import MAX_ID, ConditionalGetMixin
+from core.rest.errors import whole_number
 from core.rest.schema import AutoSchema
 from readers import services
 from readers.models import Follow
@@ -61,12 +62,11 @@ class FollowingViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         return selectors.following_list(reader=self.request.user)
 
     def story_id(self) -> int:
-        raw = str(self.kwargs.get(self.lookup_url_kwarg, ""))
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-            raise exceptions.ValidationError(
-                {"story_id": ["Enter the story's id: a whole number from 1."]}
-            )
-        return int(raw)
+        return whole_number(
+            self.kwargs.get(self.lookup_url_kwarg, ""),
+            name="story_id",
+            message="Enter the story's id: a whole number from 1.",
+        )
 
     def follow_response(self, story_id: int, status_code: int = 200) -> Response:
         follow = self.get_queryset().filter(story_id=story_id).first()

@@ -26,6 +26,15 @@ def bad_param(name: str, message: str) -> exceptions.ValidationError:
     return exceptions.ValidationError({name: [message]})
 
 
+def whole_number(raw, *, name: str, maximum: int = MAX_ID, message: str = "") -> int:
+    """`raw` (a path segment or query value) as a whole number from 1 to `maximum`, strictly:
+    ASCII digits only, so "1.0", " 1", "+1" and "١" are refused. Otherwise a 400 naming `name`."""
+    raw = str(raw)
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+        raise bad_param(name, message or f"Enter a whole number from 1 to {maximum}.")
+    return int(raw)
+
+
 class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The request conflicts with the current state of the resource."

@@ -15,7 +15,7 @@ from django.db.models import F, OrderBy, Q, QuerySet
 from rest_framework import exceptions, pagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.rest.errors import bad_param
+from core.rest.errors import bad_param, whole_number
 from core.rest.fields import SIGNED_TOKEN_PATTERN
 
 _SIGNED_TOKEN = re.compile(SIGNED_TOKEN_PATTERN)
@@ -157,12 +157,7 @@ class CursorPagination(pagination.CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
-            raise bad_param(
-                self.page_size_query_param,
-                f"Enter a whole number from 1 to {self.max_page_size}.",
-            )
-        return int(raw)
+        return whole_number(raw, name=self.page_size_query_param, maximum=self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request

@@ -14,12 +14,12 @@ from rest_framework.response import Response
 
 from core.caching import public_cache_control
 from core.rest.errors import (
-    MAX_ID,
     PROBLEM_MEDIA_TYPE,
     PreconditionFailed,
     PreconditionRequired,
     bad_param,
     problem,
+    whole_number,
 )
 from core.rest.rendering import representation_etag
 
@@ -180,10 +180,11 @@ class ListReadMixin(ConditionalGetMixin, SparseFieldsMixin):
     def object_id(self) -> int:
         """The id in the URL; a 400 naming `id` when it is not a whole number in range."""
         lookup = self.lookup_url_kwarg or self.lookup_field
-        raw = str(self.kwargs.get(lookup, ""))
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-            raise bad_param("id", "Enter the object's id: a whole number from 1.")
-        return int(raw)
+        return whole_number(
+            self.kwargs.get(lookup, ""),
+            name="id",
+            message="Enter the object's id: a whole number from 1.",
+        )
 
     def get_object(self):  # ReadMixin's, here so every view's ids are strict
         self.object_id()
