@@ -15,8 +15,11 @@ import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -155,28 +158,41 @@ SEARCH_NAME_CONFIG = "simple"
 SEARCH_STORY_FIELDS = frozenset({"headline", "dek", "overview"})
 
 
-def _search_document_sql() -> str:
-    story = Story._meta.db_table
-    return f"""
-    setweight(to_tsvector('{SEARCH_TEXT_CONFIG}'::regconfig, COALESCE({story}.headline, '')), 'A')
-    || setweight(to_tsvector('{SEARCH_NAME_CONFIG}'::regconfig,
-        COALESCE((SELECT string_agg(p.name, ' ' ORDER BY sp.position, sp.id)
-                  FROM {StoryPerson._meta.db_table} sp
-                  JOIN {Person._meta.db_table} p ON p.id = sp.person_id
-                  WHERE sp.story_id = {story}.id), '')
-        || ' ' ||
-        COALESCE((SELECT string_agg(o.name, ' ' ORDER BY so.position, so.id)
-                  FROM {StoryOrganization._meta.db_table} so
-                  JOIN {Organization._meta.db_table} o ON o.id = so.organization_id
-                  WHERE so.story_id = {story}.id), '')), 'B')
-    || setweight(to_tsvector('{SEARCH_TEXT_CONFIG}'::regconfig, COALESCE({story}.dek, '')), 'B')
-    || setweight(to_tsvector('{SEARCH_TEXT_CONFIG}'::regconfig,
-        COALESCE({story}.overview, '')
-        || ' ' ||
-        COALESCE((SELECT string_agg(e.title, ' ' ORDER BY e.date, e.sequence, e.id)
-                  FROM {TimelineEvent._meta.db_table} e
-                  WHERE e.story_id = {story}.id), '')), 'C')
-    """
+def _joined(rows: QuerySet, text: str, ordering: tuple) -> Coalesce:
+    """One story's `text` values of `rows` (its people, organizations or events), joined by
+    spaces in page order, as a subquery of the story being updated."""
+    joined = (
+        rows.filter(story=OuterRef("pk"))
+        .order_by()
+        .values("story")
+        .annotate(text=StringAgg(text, " ", order_by=ordering))
+        .values("text")
+    )
+    return Coalesce(Subquery(joined), Value(""), output_field=TextField())
+
+
+def search_document() -> SearchVector:
+    """The search document of the story being updated: the headline weighs most, then the
+    names of its people and organizations (matched as written) and its standfirst, then its
+    overview and event titles."""
+    names = Concat(
+        _joined(StoryPerson.objects, "person__name", ("position", "id")),
+        Value(" "),
+        _joined(StoryOrganization.objects, "organization__name", ("position", "id")),
+        output_field=TextField(),
+    )
+    body = Concat(
+        Coalesce(F("overview"), Value(""), output_field=TextField()),
+        Value(" "),
+        _joined(TimelineEvent.objects, "title", ("date", "sequence", "id")),
+        output_field=TextField(),
+    )
+    return (
+        SearchVector("headline", config=SEARCH_TEXT_CONFIG, weight="A")
+        + SearchVector(names, config=SEARCH_NAME_CONFIG, weight="B")
+        + SearchVector("dek", config=SEARCH_TEXT_CONFIG, weight="B")
+        + SearchVector(body, config=SEARCH_TEXT_CONFIG, weight="C")
+    )
 
 
 def search_document_refresh(story_ids: Iterable[int]) -> None:
@@ -185,15 +201,8 @@ def search_document_refresh(story_ids: Iterable[int]) -> None:
     if connection.vendor != "postgresql":
         return
     ids = sorted({int(i) for i in story_ids if i is not None})
-    if not ids:
-        return
-    story = Story._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {story} SET search_document = {_search_document_sql()}"
-            f" WHERE {story}.id = ANY(%s)",
-            [ids],
-        )
+    if ids:
+        Story.all_objects.filter(pk__in=ids).update(search_document=search_document())
 
 
 def search_document_refresh_involving(*, person_ids=(), organization_ids=()) -> None:
@@ -205,16 +214,16 @@ def search_document_refresh_involving(*, person_ids=(), organization_ids=()) -> 
     organization_ids = sorted({int(i) for i in organization_ids})
     if not person_ids and not organization_ids:
         return
-    story = Story._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {story} SET search_document = {_search_document_sql()}"
-            f" WHERE {story}.id IN ("
-            f"SELECT story_id FROM {StoryPerson._meta.db_table} WHERE person_id = ANY(%s)"
-            f" UNION SELECT story_id FROM {StoryOrganization._meta.db_table}"
-            f" WHERE organization_id = ANY(%s))",
-            [person_ids, organization_ids],
+    showing = (
+        StoryPerson.objects.filter(person_id__in=person_ids)
+        .values("story_id")
+        .union(
+            StoryOrganization.objects.filter(organization_id__in=organization_ids).values(
+                "story_id"
+            )
         )
+    )
+    Story.all_objects.filter(pk__in=showing).update(search_document=search_document())
 
 
 def _deleted_with_its_story(origin) -> bool:
