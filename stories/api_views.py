@@ -29,7 +29,7 @@ from stories.api_examples import (
     STORY_DETAIL_EXAMPLE,
     STORY_WRITE_EXAMPLE,
 )
-from stories.api_querysets import people_queryset, published_count, with_update_notes
+from stories.api_querysets import people_queryset, published_count
 from stories.api_records import CategoryViewSet, SourceViewSet
 from stories.concurrency import lock_story
 from stories.filters import StoryFilter, can_read_drafts
@@ -54,11 +54,7 @@ __all__ = [
 
 def written(view, story: Story, status_code: int) -> Response:
     """The response to a story write: the story as a GET shows it, its ETag and Location."""
-    story = reader_selectors.with_reader_state(
-        with_update_notes(selectors.story_detail_queryset(include_unpublished=True)),
-        reader=view.request.user,
-    ).get(pk=story.pk)
-    selectors.attach_citations(story)
+    story = selectors.story_detail(pk=story.pk, include_unpublished=True, reader=view.request.user)
     view.prepare([story])
     data = StoryDetailSerializer(story, context=view.get_serializer_context()).data
     headers = {"ETag": representation_etag(data)}
@@ -155,12 +151,7 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         drafts = can_read_drafts(self.request.user) and self.action not in EXPORT_ACTIONS
         if self.action == "list":
             return selectors.story_list(include_unpublished=drafts)
-        return reader_selectors.with_reader_state(
-            with_update_notes(selectors.story_detail_queryset(include_unpublished=drafts)).annotate(
-                last_logged_change=changes.last_change_of_story()
-            ),
-            reader=self.request.user,
-        )
+        return selectors.story_detail_queryset(include_unpublished=drafts)
 
     def search_queryset(self, queryset, text):
         """`?search=` on the list: the search page's read (ranked full text), over what the
@@ -177,8 +168,18 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         return StoryDetailSerializer
 
     def get_object(self):
-        story = super().get_object()
-        selectors.attach_citations(story)
+        """The story in the URL through the story page's own read (`selectors.story_detail`),
+        with the reader's state and the story's last logged change in its query."""
+        drafts = can_read_drafts(self.request.user) and self.action not in EXPORT_ACTIONS
+        story = selectors.story_detail(
+            pk=self.object_id(),
+            include_unpublished=drafts,
+            reader=self.request.user,
+            # A story's own log entries cover what it embeds (a renamed person or category, a
+            # deleted row): read in the story's query instead of one more.
+            annotations={"last_logged_change": changes.last_change_of_story()},
+        )
+        self.check_object_permissions(self.request, story)
         return story
 
     def detail_data(self, story) -> dict:

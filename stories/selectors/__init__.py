@@ -19,7 +19,12 @@ from stories.selectors.detail import (
     story_voices,
 )
 from stories.selectors.related import story_related
-from stories.selectors.sections import attach_citations, attach_citations_many, load_sections
+from stories.selectors.sections import (
+    attach_citations,
+    attach_citations_many,
+    load_sections,
+    section_prefetches,
+)
 
 __all__ = [
     "CARD_INDICATORS",
@@ -27,6 +32,7 @@ __all__ = [
     "attach_citations",
     "attach_citations_many",
     "load_sections",
+    "section_prefetches",
     "newest_update_first",
     "story_cards",
     "story_detail",
