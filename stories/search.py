@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
@@ -96,8 +95,9 @@ def _postgres_search(terms: SearchTerms, stories: QuerySet[Story]) -> QuerySet[S
     if not candidate_ids:
         return stories.none()
     return (
-        # One array parameter rather than 200 placeholders for the driver to fill in, twice.
-        stories.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (candidate_ids,)))
+        # A plain IN list: it measured faster than the unnest(array) subquery it replaces
+        # (24–25 against 33–38 ms a search, five words, 2,000 stories, loaded machine).
+        stories.filter(pk__in=candidate_ids)
         # ts_rank is a real; as double precision its value survives the trip into an API
         # cursor and back exactly, so the next page starts exactly after this one.
         .annotate(rank=Cast(SearchRank(F("search_document"), query), FloatField()))
