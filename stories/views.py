@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from core.caching import cache_anonymous
+from core.paginators import UncountedPaginator
 from readers import selectors as reader_selectors
 from readers import services as reader_services
 from stories import search, selectors
@@ -18,7 +19,10 @@ CARDS_PER_PAGE = 12
 @require_safe
 @cache_anonymous
 def home(request):
-    page = Paginator(selectors.story_cards(), CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    # Newer/Older links without a total: a page reads its rows, never a count of the archive.
+    page = UncountedPaginator(selectors.story_cards(), CARDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     # EXISTS per category (13 index probes), not a DISTINCT over a join with every story.
     categories = Category.objects.filter(
         Exists(Story.objects.published().filter(category=OuterRef("pk")))
@@ -61,7 +65,7 @@ def story_detail(request, slug):
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     stories = selectors.story_cards(category=category)
-    page = Paginator(stories, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = UncountedPaginator(stories, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "stories/category_detail.html", {"category": category, "page_obj": page})
 
 
