@@ -257,8 +257,12 @@ def postprocess_schema(result, generator, request, public):
                     ).strip()
                 if parameter["name"] == "format" and not parameter.get("description"):
                     parameter["description"] = (
-                        "Response format instead of the Accept header; both give the same data."
+                        "Response format instead of the Accept header; both give the same data. "
+                        "Empty counts as absent."
                     )
+                    enum = parameter.get("schema", {}).get("enum")
+                    if enum is not None and "" not in enum:
+                        enum.append("")  # DRF reads `?format=` as no override, as it should
                 if "example" in parameter or "examples" in parameter:
                     continue
                 if parameter["name"] in PARAMETER_EXAMPLES:
