@@ -10,26 +10,21 @@ content and readers will see it without anyone looking again. Stories in the tra
 Writers (no `publish_story`) keep writing drafts and everything only drafts show.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from people.models import Organization, Person, StoryOrganization, StoryPerson
-from stories.models import (
-    STORY_SECTIONS,
-    Category,
-    KeyIndicator,
-    Scenario,
-    Source,
-    Story,
-    StorySource,
-)
-from timelines.models import TimelineEvent
+from stories.models import Category, Source, Story, StorySource
+from stories.sections import CITING, section_models
 
 PUBLISH_PERMISSION = "stories.publish_story"
 # Stories whose content only someone with the publish permission may change.
 GUARDED = Q(status=Story.Status.PUBLISHED, deleted_at__isnull=True)
 # A section belongs to one story (its `story` foreign key): the models of Story's sections.
-SECTION_MODELS = tuple(Story._meta.get_field(name).related_model for name in STORY_SECTIONS)
+SECTION_MODELS = section_models()
 
 
 def can_publish(user) -> bool:
@@ -51,12 +46,12 @@ def stories_showing(obj) -> QuerySet:
     if isinstance(obj, SECTION_MODELS):
         return stories.filter(pk=obj.story_id)
     if isinstance(obj, Source):
-        return stories.filter(
-            Q(pk__in=StorySource.objects.filter(source=obj).values("story_id"))
-            | Q(pk__in=TimelineEvent.objects.filter(sources=obj).values("story_id"))
-            | Q(pk__in=KeyIndicator.objects.filter(sources=obj).values("story_id"))
-            | Q(pk__in=Scenario.objects.filter(sources=obj).values("story_id"))
-        )
+        listing = StorySource.objects.filter(source=obj).values("story_id")
+        citing = [
+            Q(pk__in=section.model.objects.filter(sources=obj).values("story_id"))
+            for section in CITING
+        ]
+        return stories.filter(reduce(or_, citing, Q(pk__in=listing)))
     if isinstance(obj, Person):
         return stories.filter(pk__in=StoryPerson.objects.filter(person=obj).values("story_id"))
     if isinstance(obj, Organization):

@@ -18,6 +18,7 @@ from core.rest import (
 )
 from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import Category, HistoricalContext, KeyIndicator, Scenario, Source, Story
+from stories.sections import WRITTEN
 from timelines.models import TimelineEvent
 from timelines.serializers import MAX_CITES, EventFieldsMixin
 
@@ -246,16 +247,24 @@ def RowsField(row_class, *, max_length: int, **kwargs) -> WholeField:  # noqa: N
     return WholeField(row_class, many=True, max_length=max_length, **kwargs)
 
 
-SECTIONS = {
-    # name: (row serializer, most rows, model whose rows carry ids)
-    "sources": (SourceRowSerializer, MAX_ROWS, None),
-    "indicators": (IndicatorRowSerializer, MAX_ROWS, KeyIndicator),
-    "people": (PersonRowSerializer, MAX_ROWS, None),
-    "organizations": (OrganizationRowSerializer, MAX_ROWS, None),
-    "events": (EventRowSerializer, MAX_EVENTS, TimelineEvent),
-    "scenarios": (ScenarioRowSerializer, MAX_ROWS, Scenario),
-    "historical_contexts": (HistoricalContextRowSerializer, MAX_ROWS, HistoricalContext),
+ROWS = {
+    # name in the request: (row serializer, most rows)
+    "sources": (SourceRowSerializer, MAX_ROWS),
+    "indicators": (IndicatorRowSerializer, MAX_ROWS),
+    "people": (PersonRowSerializer, MAX_ROWS),
+    "organizations": (OrganizationRowSerializer, MAX_ROWS),
+    "events": (EventRowSerializer, MAX_EVENTS),
+    "scenarios": (ScenarioRowSerializer, MAX_ROWS),
+    "historical_contexts": (HistoricalContextRowSerializer, MAX_ROWS),
 }
+# The sections the API writes, in page order (stories.sections): (row serializer, most rows,
+# model whose rows carry ids, or None for rows that name a record). A section the registry
+# writes without a row serializer here fails at import.
+SECTIONS = {
+    name: (*ROWS[name], None if section.joined else section.model)
+    for name, section in WRITTEN.items()
+}
+CITING_SECTIONS = tuple(name for name, section in WRITTEN.items() if section.cites_sources)
 
 
 class StoryWriteSerializer(StrictModelSerializer):
@@ -299,7 +308,7 @@ class StoryWriteSerializer(StrictModelSerializer):
             "status",
             "published_at",
             "hero_image_alt",
-            *SECTIONS,
+            *ROWS,
         ]
 
     def validate(self, attrs):
@@ -390,7 +399,7 @@ class StoryWriteSerializer(StrictModelSerializer):
             listed = self.instance.story_sources.count()
         else:
             listed = 0
-        for section in ("indicators", "events", "scenarios"):
+        for section in CITING_SECTIONS:
             for index, row in enumerate(attrs.get(section, [])):
                 cites = row.get("cites", [])
                 if len(set(cites)) != len(cites):

@@ -5,30 +5,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.rest.views import unchanged
-from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.concurrency import lock_row, lock_stories, stories_changed
 from stories.derived import refresh_once, sections_changed
-from stories.models import (
-    Category,
-    HistoricalContext,
-    KeyIndicator,
-    Scenario,
-    Source,
-    Story,
-    StorySource,
-)
+from stories.models import Category, Source, Story, StorySource
+from stories.sections import WRITTEN
 from stories.services import audit_record, story_sync_cited_sources, transition_audit_action
 from timelines.models import TimelineEvent
 
-SECTION_NAMES = (
-    "sources",
-    "indicators",
-    "people",
-    "organizations",
-    "events",
-    "scenarios",
-    "historical_contexts",
-)
+# The sections the API writes (stories.sections), by their name in the request.
+SECTION_NAMES = tuple(WRITTEN)
+# The numbered source list, which the others' citations count in.
+SOURCES = "sources"
+# Rows that name a person or organization with their part in the story: replaced as a list.
+LINKED = {name: section for name, section in WRITTEN.items() if section.joined and name != SOURCES}
+# Rows of the story's own (indicators, events...): kept by id, changed in place.
+ROW_SECTIONS = {name: section for name, section in WRITTEN.items() if not section.joined}
 
 
 @transaction.atomic
@@ -73,25 +64,23 @@ def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool)
         setattr(story, name, value)
     story.save()
 
-    if "sources" in sections:
-        _replace_sources(story, sections["sources"])
+    if SOURCES in sections:
+        _replace_sources(story, sections[SOURCES])
     source_ids = list(
         story.story_sources.order_by("position", "pk").values_list("source_id", flat=True)
     )
-    if "indicators" in sections:
-        _replace_rows(story, KeyIndicator, sections["indicators"], source_ids, positioned=True)
-    if "people" in sections:
-        _replace_people(story, sections["people"])
-    if "organizations" in sections:
-        _replace_organizations(story, sections["organizations"])
-    if "events" in sections:
-        _replace_rows(story, TimelineEvent, sections["events"], source_ids, positioned=False)
-    if "scenarios" in sections:
-        _replace_rows(story, Scenario, sections["scenarios"], source_ids, positioned=True)
-    if "historical_contexts" in sections:
-        _replace_rows(
-            story, HistoricalContext, sections["historical_contexts"], None, positioned=True
-        )
+    for name, section in LINKED.items():
+        if name in sections:
+            _replace_links(story, section, sections[name])
+    for name, section in ROW_SECTIONS.items():
+        if name in sections:
+            _replace_rows(
+                story,
+                section.model,
+                sections[name],
+                source_ids if section.cites_sources else None,
+                positioned=section.positioned,
+            )
     # Sources replaced on their own may leave older citations pointing outside the list.
     story_sync_cited_sources(story=story)
     # Rows were bulk-written (no signals): the derived columns are refreshed once, at the end of
@@ -109,14 +98,6 @@ def _sections_of(data: dict, *, replace_all_sections: bool) -> tuple[dict, dict]
     return data, sections
 
 
-ROW_SECTIONS = {
-    "indicators": (KeyIndicator, True),
-    "events": (TimelineEvent, False),
-    "scenarios": (Scenario, True),
-    "historical_contexts": (HistoricalContext, True),
-}
-
-
 def _story_unchanged(story: Story, data: dict, *, replace_all_sections: bool) -> bool:
     """Whether `story_write` with `data` would leave the story and every section it names as
     stored (rows in the same places, citing the same sources): reads only, no write."""
@@ -126,8 +107,8 @@ def _story_unchanged(story: Story, data: dict, *, replace_all_sections: bool) ->
     source_ids = list(
         story.story_sources.order_by("position", "pk").values_list("source_id", flat=True)
     )
-    if "sources" in sections:
-        rows = sections["sources"]
+    if SOURCES in sections:
+        rows = sections[SOURCES]
         if any(row.get("source") is None for row in rows):
             return False
         positions = list(story.story_sources.order_by("position", "pk").values_list("position"))
@@ -135,12 +116,10 @@ def _story_unchanged(story: Story, data: dict, *, replace_all_sections: bool) ->
             (i,) for i in range(1, len(rows) + 1)
         ]:
             return False
-    for name, model, key in (
-        ("people", StoryPerson, "person"),
-        ("organizations", StoryOrganization, "organization"),
-    ):
+    for name, section in LINKED.items():
         if name not in sections:
             continue
+        model, key = section.model, section.joined
         rows = sections[name]
         if any(row.get(key) is None for row in rows):
             return False
@@ -151,9 +130,9 @@ def _story_unchanged(story: Story, data: dict, *, replace_all_sections: bool) ->
         stored = model.objects.filter(story=story).order_by("position", "pk")
         if list(stored.values_list(f"{key}_id", "role", "status", "position")) != wanted:
             return False
-    for name, (model, positioned) in ROW_SECTIONS.items():
+    for name, section in ROW_SECTIONS.items():
         if name in sections and not _rows_unchanged(
-            story, model, sections[name], source_ids, positioned=positioned
+            story, section.model, sections[name], source_ids, positioned=section.positioned
         ):
             return False
     return True
@@ -192,38 +171,22 @@ def _replace_sources(story: Story, rows: list[dict]) -> None:
     )
 
 
-def _replace_people(story: Story, rows: list[dict]) -> None:
-    people = [row.get("person") or Person.objects.create(**row["new_person"]) for row in rows]
-    story.story_people.all().delete()
-    StoryPerson.objects.bulk_create(
-        StoryPerson(
+def _replace_links(story: Story, section, rows: list[dict]) -> None:
+    """Make the story's people (or organizations) exactly `rows`, in order, creating the new
+    records named in `new_person` (`new_organization`)."""
+    key = section.joined
+    record_model = section.model._meta.get_field(key).related_model
+    records = [row.get(key) or record_model.objects.create(**row[f"new_{key}"]) for row in rows]
+    getattr(story, section.name).all().delete()
+    section.model.objects.bulk_create(
+        section.model(
             story=story,
-            person=person,
+            **{key: record},
             role=row.get("role", ""),
             status=row.get("status", ""),
             position=position,
         )
-        for position, (person, row) in enumerate(zip(people, rows, strict=True), start=1)
-    )
-
-
-def _replace_organizations(story: Story, rows: list[dict]) -> None:
-    organizations = [
-        row.get("organization") or Organization.objects.create(**row["new_organization"])
-        for row in rows
-    ]
-    story.story_organizations.all().delete()
-    StoryOrganization.objects.bulk_create(
-        StoryOrganization(
-            story=story,
-            organization=organization,
-            role=row.get("role", ""),
-            status=row.get("status", ""),
-            position=position,
-        )
-        for position, (organization, row) in enumerate(
-            zip(organizations, rows, strict=True), start=1
-        )
+        for position, (record, row) in enumerate(zip(records, rows, strict=True), start=1)
     )
 
 

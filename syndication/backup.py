@@ -22,27 +22,21 @@ from django.db import connection, transaction
 
 from stories.derived import latest_update_refresh, search_document_refresh
 from stories.models import Story
+from stories.sections import SECTIONS
 
 FORMAT = "newsroom-content"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # version 1 files hold content only
 
 # Parents before children, so every row's foreign keys exist when it is loaded.
+# The records first, the story, then every section of it (stories.sections).
 CONTENT_MODELS = [
     "stories.Category",
     "stories.Source",
     "people.Person",
     "people.Organization",
     "stories.Story",
-    "stories.StorySource",
-    "stories.KeyIndicator",
-    "stories.Scenario",
-    "stories.HistoricalContext",
-    "stories.HistoricalVoice",
-    "stories.UpdateNote",
-    "people.StoryPerson",
-    "people.StoryOrganization",
-    "timelines.TimelineEvent",
+    *(section.label for section in SECTIONS),
 ]
 
 # After the content they point at: revisions and versions, who did what, the sync log.

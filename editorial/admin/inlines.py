@@ -98,3 +98,17 @@ class UpdateNoteInline(SectionInline, admin.TabularInline):
     fields = ["text", "created_at", "author"]
     readonly_fields = ["author"]
     verbose_name_plural = "update notes (public; the newest feeds the latest-update line)"
+
+
+# The inline of each section (stories.sections), by the section's name on Story.
+SECTION_INLINES = {
+    "update_notes": UpdateNoteInline,
+    "voices": HistoricalVoiceInline,
+    "indicators": KeyIndicatorInline,
+    "story_people": StoryPersonInline,
+    "story_organizations": StoryOrganizationInline,
+    "events": TimelineEventInline,
+    "scenarios": ScenarioInline,
+    "historical_contexts": HistoricalContextInline,
+    "story_sources": StorySourceInline,
+}

@@ -15,22 +15,13 @@ from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
 from editorial.admin.guards import INTERNAL_FIELDS, ChangeMessageMixin
-from editorial.admin.inlines import (
-    HistoricalContextInline,
-    HistoricalVoiceInline,
-    KeyIndicatorInline,
-    ScenarioInline,
-    StoryOrganizationInline,
-    StoryPersonInline,
-    StorySourceInline,
-    TimelineEventInline,
-    UpdateNoteInline,
-)
+from editorial.admin.inlines import SECTION_INLINES
 from stories import services
 from stories.concurrency import stories_changed
 from stories.models import Story, UpdateNote
 from stories.permissions import can_publish, may_change
 from stories.preview import PREVIEW_HOURS, preview_url
+from stories.sections import SECTIONS
 from stories.services import story_sync_cited_sources
 
 
@@ -135,17 +126,8 @@ class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
             },
         ),
     ]
-    inlines = [
-        UpdateNoteInline,
-        KeyIndicatorInline,
-        StoryPersonInline,
-        StoryOrganizationInline,
-        TimelineEventInline,
-        ScenarioInline,
-        HistoricalContextInline,
-        HistoricalVoiceInline,
-        StorySourceInline,
-    ]
+    # Every section of stories.sections, in its order (a section without an inline fails here).
+    inlines = [SECTION_INLINES[section.name] for section in SECTIONS]
 
     def get_queryset(self, request):
         return (

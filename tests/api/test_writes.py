@@ -177,7 +177,8 @@ def test_a_failure_midway_leaves_nothing_half_written(users, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(writes, "_replace_organizations", explode)
+    # People and organizations are written by one function (after the story and its sources).
+    monkeypatch.setattr(writes, "_replace_links", explode)
     before = counts()
 
     response = editor.post(f"{API}/stories/", seed_story_payload(), format="json")
