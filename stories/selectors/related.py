@@ -1,38 +1,15 @@
 """Stories related to one story: those sharing its people, organizations or category."""
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.utils import timezone
 
-from people.models import StoryOrganization, StoryPerson
-from stories.models import Story
-from stories.selectors.cards import newest_update_first
-
-# Stories sharing someone with the story that are weighed: the most recently added ones. A
-# person in thousands of stories still costs this many, so the read is flat in archive size.
-SHARED_CANDIDATES = 60
-
-# What a related story's card shows; the rest of the story is deferred.
-_CARD_FIELDS = (
-    "headline",
-    "slug",
-    "category",
-    "dek",
-    "status",
-    "published_at",
-    "deleted_at",
-    "updated_at",
-    "latest_update_on",
+from stories.models import (
+    Category,
+    Story,
+    UpdateNote,
 )
-
-
-def _shared(rows) -> Coalesce:
-    """How many of `rows` (a story's involvements) belong to the outer story: 0 or more."""
-    per_story = rows.filter(story=OuterRef("pk")).order_by().values("story")
-    return Coalesce(
-        Subquery(per_story.annotate(n=Count("pk")).values("n")[:1]),
-        0,
-        output_field=IntegerField(),
-    )
+from stories.selectors.sections import _convert, _converters
+from timelines.models import TimelineEvent
 
 
 def story_related(*, story: Story, limit: int = 4) -> list[Story]:
@@ -42,46 +19,121 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
     person, 2 per shared organization and 1 for the category, then newest update first (as
     `newest_update_first`). Reads the ids from the story's loaded sections; one query.
 
-    The candidates are bounded, so the cost does not grow with the archive: the
-    `SHARED_CANDIDATES` most recently added stories sharing someone (an index range per
-    person or organization), plus the category's `limit + 1` newest (the top of
-    `story_newest_update_idx`; one related by its category alone can only be listed if it is
-    among those, the + 1 being `story` itself). Visibility is `published()`'s.
+    The candidates are the stories sharing someone, plus the category's `limit + 1` newest:
+    one related by its category alone can only be listed if it is among those (the + 1 is
+    `story` itself). So the query reads a few index ranges, never the whole category.
     """
     person_ids = [row.person_id for row in story.story_people.all()]
     organization_ids = [row.organization_id for row in story.story_organizations.all()]
-    people = StoryPerson.objects.filter(person_id__in=person_ids)
-    organizations = StoryOrganization.objects.filter(organization_id__in=organization_ids)
-    published = Story.objects.published()
-
-    newest_in_category = published.filter(category_id=story.category_id).order_by(
-        *newest_update_first()
-    )
-    sets = [newest_in_category.values("pk")[: limit + 1]]
-    relatedness = Case(
-        When(category_id=story.category_id, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    for ids, rows, weight in ((person_ids, people, 3), (organization_ids, organizations, 2)):
+    connection = connections[story._state.db or "default"]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    shared, params = [], [story.category_id]
+    for table, column, ids, weight in (
+        ("people_storyperson", "person_id", person_ids, 3),
+        ("people_storyorganization", "organization_id", organization_ids, 2),
+    ):
         if ids:
-            # NULLS LAST (story_id is never NULL) so no index yields this order: PostgreSQL
-            # reads the few rows of these people from their own index and sorts them, instead
-            # of walking (story, person) backwards through every row hoping to meet them.
-            newest_first = F("story_id").desc(nulls_last=True)
-            sets.append(rows.order_by(newest_first).values("story_id")[:SHARED_CANDIDATES])
-            relatedness += weight * _shared(rows)
-    # One IN over a UNION ALL (a semi-join PostgreSQL probes by primary key), not an OR of
-    # INs (a filter on every published story). Each bounded set sits in its own IN, as
-    # SQLite allows no LIMIT inside a compound statement.
-    first, *others = [Story.objects.filter(pk__in=ids).order_by().values("pk") for ids in sets]
-    candidates = first.union(*others, all=True) if others else first
-    return list(
-        published.filter(pk__in=candidates)
-        .exclude(pk=story.pk)
-        .annotate(relatedness=relatedness)
-        .order_by("-relatedness", *newest_update_first())
-        .select_related("category")
-        .only(*_CARD_FIELDS)
-        .with_latest_update()[:limit]
+            placeholders = ", ".join(["%s"] * len(ids))
+            shared.append(
+                f"SELECT story_id, {weight} AS weight FROM {table} WHERE {column} IN ({placeholders})"
+            )
+            params += ids
+    sql = _RELATED_SQL.format(
+        shared="".join(f"{part} UNION ALL " for part in shared),
+        story_columns=", ".join(f"s.{f.column}" for f in _RELATED_STORY_FIELDS),
+        category_columns=", ".join(f"c.{f.column}" for f in _RELATED_CATEGORY_FIELDS),
+        newest=_RELATED_NEWEST_SQL,
     )
+    params += [now, story.category_id, limit + 1, now, story.pk, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters(
+        [*_RELATED_STORY_FIELDS, *_RELATED_CATEGORY_FIELDS, *_RELATED_LATEST_FIELDS], connection
+    )
+    names = [f.attname for f in _RELATED_STORY_FIELDS]
+    n_story, n_category = len(_RELATED_STORY_FIELDS), len(_RELATED_CATEGORY_FIELDS)
+    category_field = Story._meta.get_field("category")
+    related = []
+    for row in rows:
+        row = _convert(row, converters, connection)
+        card = Story.from_db(connection.alias, names, row[:n_story])
+        category_field.set_cached_value(
+            card, Category.from_db(connection.alias, None, row[n_story : n_story + n_category])
+        )
+        (
+            card.latest_event_title,
+            card.latest_event_date,
+            card.latest_event_precision,
+            card.latest_event_label,
+            card.latest_note_text,
+            card.latest_note_at,
+        ) = row[n_story + n_category :]
+        related.append(card)
+    return related
+
+
+# What a related story's card shows (the rest of the story is deferred), and the columns of
+# its latest-update line, in the order of _RELATED_SQL.
+_RELATED_STORY_FIELDS = [
+    Story._meta.get_field(name)
+    for name in (
+        "id",
+        "headline",
+        "slug",
+        "category",
+        "dek",
+        "status",
+        "published_at",
+        "deleted_at",
+        "updated_at",
+        "latest_update_on",
+    )
+]
+_RELATED_CATEGORY_FIELDS = list(Category._meta.concrete_fields)
+_RELATED_LATEST_FIELDS = [
+    *(TimelineEvent._meta.get_field(name) for name in ("title", "date", "precision", "date_label")),
+    *(UpdateNote._meta.get_field(name) for name in ("text", "created_at")),
+]
+
+# The category's newest stories, in newest_update_first()'s order: story_newest_update_idx,
+# walked until enough of them are in the category.
+_RELATED_NEWEST_SQL = """
+SELECT id FROM stories_story
+WHERE status = 'published' AND published_at <= %s AND deleted_at IS NULL AND category_id = %s
+ORDER BY latest_update_on DESC, updated_at DESC, id DESC
+LIMIT %s"""
+
+# {shared}: "SELECT story_id, weight FROM ... UNION ALL " per kind of shared involvement.
+# Parameters: category, the shared ids, now, category, limit + 1, now, story, limit.
+_RELATED_SQL = """
+SELECT {story_columns}, {category_columns},
+    (SELECT e.title FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT e.date FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT e.precision FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT e.date_label FROM timelines_timelineevent e WHERE e.story_id = s.id
+        ORDER BY e.date DESC, e.sequence DESC, e.id DESC LIMIT 1),
+    (SELECT n.text FROM stories_updatenote n WHERE n.story_id = s.id
+        ORDER BY n.created_at DESC, n.id DESC LIMIT 1),
+    (SELECT n.created_at FROM stories_updatenote n WHERE n.story_id = s.id
+        ORDER BY n.created_at DESC, n.id DESC LIMIT 1)
+FROM (
+    SELECT s.id, best.weight + CASE WHEN s.category_id = %s THEN 1 ELSE 0 END AS relatedness
+    FROM (
+        SELECT story_id, SUM(weight) AS weight FROM (
+            {shared}SELECT id AS story_id, 0 AS weight FROM ({newest}) newest
+        ) candidate GROUP BY story_id
+    ) best
+    INNER JOIN stories_story s ON s.id = best.story_id
+    WHERE s.status = 'published' AND s.published_at <= %s AND s.deleted_at IS NULL
+        AND s.id <> %s
+    ORDER BY relatedness DESC, s.latest_update_on DESC, s.updated_at DESC, s.id DESC
+    LIMIT %s
+) top
+INNER JOIN stories_story s ON s.id = top.id
+INNER JOIN stories_category c ON c.id = s.category_id
+ORDER BY top.relatedness DESC, s.latest_update_on DESC, s.updated_at DESC, s.id DESC
+"""
