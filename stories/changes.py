@@ -22,34 +22,22 @@ from people.models import Organization, Person, StoryOrganization, StoryPerson
 from stories.models import (
     Category,
     ContentChange,
-    HistoricalContext,
     KeyIndicator,
     Scenario,
     Source,
     Story,
     StorySource,
-    UpdateNote,
 )
+from stories.sections import CITING, SECTIONS
 from timelines.models import TimelineEvent
 
 Kind = ContentChange.Kind
 
-# Rows that belong to one story: a change to any of them changes the story's representation.
-STORY_PARTS = (
-    UpdateNote,
-    KeyIndicator,
-    Scenario,
-    HistoricalContext,
-    StorySource,
-    StoryPerson,
-    StoryOrganization,
-    TimelineEvent,
-)
-CITATION_TABLES = (
-    TimelineEvent.sources.through,
-    KeyIndicator.sources.through,
-    Scenario.sources.through,
-)
+# Rows that belong to one story, as readers and apps get it (stories.sections): a change to
+# any of them changes the story's representation. Voices, read on demand by signed-in readers
+# only, are not part of what sync sends.
+STORY_PARTS = tuple(section.model for section in SECTIONS if section.on_detail)
+CITATION_TABLES = tuple(section.model.sources.through for section in CITING)
 SHARED_RECORDS = {
     Category: Kind.CATEGORY,
     Person: Kind.PERSON,

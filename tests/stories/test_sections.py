@@ -92,3 +92,13 @@ def test_a_story_detail_reads_every_section_it_shows(demo_story, django_assert_n
         for section in SECTIONS:
             if section.on_detail:
                 list(getattr(story, section.name).all())
+
+
+def test_the_change_log_watches_every_section_readers_get():
+    from stories import changes
+
+    shown = {section.model for section in SECTIONS if section.on_detail}
+    assert set(changes.STORY_PARTS) == shown
+    assert set(changes.CITATION_TABLES) == {
+        s.model.sources.through for s in SECTIONS if s.cites_sources
+    }
