@@ -82,6 +82,7 @@ class TokenView(TokenRevokeMixin, ObtainAuthToken):
     renderer_classes = [JSONRenderer]
 
     @extend_schema(
+        auth=[],  # the credentials are the body: no token or session is needed to ask
         summary="Get an API token",
         description="Send a reader's or staff account's username and password; use the "
         "token as `Authorization: Token <key>` (readers: for /me/ and personal story details; "
