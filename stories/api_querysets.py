@@ -6,14 +6,7 @@ from django.utils import timezone
 
 from people.models import Person, StoryOrganization, StoryPerson
 from stories import changes
-from stories.models import Story, UpdateNote
-
-
-def with_update_notes(stories):
-    """The detail selector's stories plus their public update notes, newest first."""
-    return stories.prefetch_related(
-        Prefetch("update_notes", queryset=UpdateNote.objects.order_by("-created_at", "-pk"))
-    )
+from stories.models import Story
 
 
 def published_count(model, owner: str) -> Coalesce:

@@ -13,7 +13,7 @@ from people.models import Organization, Person
 from people.serializers import OrganizationSerializer, PersonSerializer
 from stories import selectors
 from stories.api_examples import SYNC_EXAMPLE
-from stories.api_querysets import people_queryset, published_count, with_update_notes
+from stories.api_querysets import people_queryset, published_count
 from stories.changes import Kind
 from stories.models import Category, Source, Story, StorySource
 from stories.serializers import CategorySerializer, SourceSerializer, StorySerializer
@@ -184,8 +184,6 @@ class SyncView(APIView):
 
 
 def _sync_stories(ids) -> list[Story]:
-    stories = list(
-        with_update_notes(selectors.story_detail_queryset()).filter(pk__in=ids).order_by("pk")
-    )
+    stories = list(selectors.story_detail_queryset().filter(pk__in=ids).order_by("pk"))
     selectors.attach_citations_many(stories)
     return stories
