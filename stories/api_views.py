@@ -208,10 +208,10 @@ class StoryViewSet(ReadMixin, viewsets.ModelViewSet):
         if self.action == "list":
             return []
         return [
-            *(event.updated_at for event in story.events.all()),
-            *(row.person.updated_at for row in story.story_people.all()),
-            *(row.organization.updated_at for row in story.story_organizations.all()),
-            *(row.source.updated_at for row in story.story_sources.all()),
+            *(event.updated_at for event in story.sections.events),
+            *(row.person.updated_at for row in story.sections.story_people),
+            *(row.organization.updated_at for row in story.sections.story_organizations),
+            *(row.source.updated_at for row in story.sections.story_sources),
         ]
 
     def check_publish_rights(self, story: Story | None, data) -> None:

@@ -223,6 +223,16 @@ def latest_change_time():
     return ContentChange.objects.order_by("-id").values_list("changed_at", flat=True).first()
 
 
+def last_change_id_of_story():
+    """A subquery for annotating stories with their newest change-log position (None before
+    their first change): what a stored document of the story is checked against."""
+    return Subquery(
+        ContentChange.objects.filter(kind=Kind.STORY, object_id=OuterRef("pk"))
+        .order_by("-id")
+        .values("id")[:1]
+    )
+
+
 def last_change_of_story():
     """A subquery for annotating stories with their newest change-log time."""
     return Subquery(

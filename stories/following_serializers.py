@@ -221,7 +221,7 @@ class StoryDetailSerializer(StorySerializer):
         mark = story.read_mark
         news = event_news(
             follow=Follow(last_seen_at=mark) if mark is not None else None,
-            events=story.events.all(),
+            events=story.sections.events,
         )
         return ReaderStateSerializer(
             {
@@ -230,7 +230,7 @@ class StoryDetailSerializer(StorySerializer):
                 "new_event_ids": [pk for pk, kind in news.items() if kind == "new"],
                 "updated_event_ids": [pk for pk, kind in news.items() if kind == "updated"],
                 "new_update_notes": sum(
-                    1 for note in story.update_notes.all() if mark and note.created_at > mark
+                    1 for note in story.sections.update_notes if mark and note.created_at > mark
                 ),
                 "follow_url": _link(self, "following-detail", story_id=story.pk),
                 "read_url": _link(self, "following-read", story_id=story.pk) if mark else None,

@@ -46,10 +46,10 @@ def last_content_change(story) -> dt.datetime | None:
     if hasattr(story, "latest_note_at"):
         note_at = story.latest_note_at
     else:
-        note = story.update_notes.first()
-        note_at = note.created_at if note else None
+        notes = story.sections.update_notes  # newest first
+        note_at = notes[0].created_at if notes else None
     moments = [story.published_at, story.updated_at, note_at]
-    moments += [event.updated_at for event in story.events.all()]
+    moments += [event.updated_at for event in story.sections.events]
     return max(filter(None, moments), default=None)
 
 
@@ -129,7 +129,7 @@ def news_article(story, request) -> dict:
                 "jobTitle": row.person.title or None,
                 "url": request.build_absolute_uri(row.person.get_absolute_url()),
             }
-            for row in story.story_people.all()
+            for row in story.sections.story_people
         ]
         + [
             {
@@ -137,7 +137,7 @@ def news_article(story, request) -> dict:
                 "name": row.organization.name,
                 "url": request.build_absolute_uri(row.organization.get_absolute_url()),
             }
-            for row in story.story_organizations.all()
+            for row in story.sections.story_organizations
         ],
         "citation": [
             {
@@ -150,7 +150,7 @@ def news_article(story, request) -> dict:
                 if row.source.published_on
                 else None,
             }
-            for row in story.story_sources.all()
+            for row in story.sections.story_sources
         ],
     }
     return without_nulls(data)

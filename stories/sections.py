@@ -45,6 +45,12 @@ class Section:
         """The order its rows are shown in: its model's, the page's."""
         return list(self.model._meta.ordering)
 
+    @property
+    def rows_attr(self) -> str:
+        """The story attribute a detail read loads its rows into (a `Prefetch` `to_attr`, or
+        the stored document): read it as `story.sections.<name>`."""
+        return f"loaded_{self.name}"
+
 
 # In page order: the latest-update line, voices, indicators, people, organizations, the
 # timeline, scenarios, history, the numbered source list.
@@ -76,6 +82,28 @@ SECTION_NAMES = tuple(BY_NAME)
 # The API write's section fields, in page order.
 WRITTEN = {section.write_name: section for section in SECTIONS if section.write_name}
 CITING = tuple(section for section in SECTIONS if section.cites_sources)
+
+
+class StorySections:
+    """One story's rows of each section it shows, in page order: `story.sections.events`.
+
+    A detail read (page, API, sync, export) loads them all at once, from the database or the
+    story's stored document (stories.selectors); a story read another way loads a section on
+    first use, through its relation (and any prefetch of it).
+    """
+
+    def __init__(self, story):
+        self._story = story
+
+    def __getattr__(self, name: str) -> list:
+        section = BY_NAME.get(name)
+        if section is None or not section.on_detail:
+            raise AttributeError(name)
+        rows = getattr(self._story, section.rows_attr, None)
+        if rows is None:
+            rows = list(getattr(self._story, name).all())
+            setattr(self._story, section.rows_attr, rows)
+        return rows
 
 
 def section_models() -> tuple:

@@ -41,7 +41,7 @@ def story_detail(request, slug):
         "story": story,
         "related": selectors.story_related(story=story),
         "follow": follow,
-        "news": reader_selectors.event_news(follow=follow, events=story.events.all()),
+        "news": reader_selectors.event_news(follow=follow, events=story.sections.events),
         "note_is_new": bool(
             follow and story.latest_note_at and story.latest_note_at > follow.last_seen_at
         ),

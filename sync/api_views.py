@@ -184,6 +184,5 @@ class SyncView(APIView):
 
 
 def _sync_stories(ids) -> list[Story]:
-    stories = list(selectors.story_detail_queryset().filter(pk__in=ids).order_by("pk"))
-    selectors.attach_citations_many(stories)
-    return stories
+    """The stories of a batch as the API detail gives them, sections from stored documents."""
+    return selectors.story_details(ids=ids)

@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from stories.derived import latest_update_refresh, search_document_refresh
-from stories.models import Story
+from stories.models import Story, StoryDocument
 from stories.sections import SECTIONS
 
 FORMAT = "newsroom-content"
@@ -181,6 +181,9 @@ def content_import(data: dict, *, progress: Callable[[int], None] | None = None)
     # Derived columns are recomputed here, not trusted from the file: an export from SQLite has
     # no search documents, and one made before a column existed has its default.
     story_ids = list(Story.all_objects.values_list("pk", flat=True))
+    # Stored read documents are derived too, and checked against change-log ids the file may
+    # have reused: the next read of each story builds its own.
+    StoryDocument.objects.all().delete()
     for start in range(0, len(story_ids), 1000):
         latest_update_refresh(story_ids[start : start + 1000])
         search_document_refresh(story_ids[start : start + 1000])

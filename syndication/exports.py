@@ -66,7 +66,7 @@ def ninjs(story: Story, request) -> dict:
                 "literal": row.person.slug,
                 "uri": request.build_absolute_uri(row.person.get_absolute_url()),
             }
-            for row in story.story_people.all()
+            for row in story.sections.story_people
         ],
         "organisations": [
             {
@@ -75,7 +75,7 @@ def ninjs(story: Story, request) -> dict:
                 "literal": row.organization.slug,
                 "uri": request.build_absolute_uri(row.organization.get_absolute_url()),
             }
-            for row in story.story_organizations.all()
+            for row in story.sections.story_organizations
         ],
         "events": [
             {
@@ -84,7 +84,7 @@ def ninjs(story: Story, request) -> dict:
                 "rel": event.kind,
                 "literal": _date_at_precision(event.date, event.precision),
             }
-            for event in story.events.all()
+            for event in story.sections.events
         ],
         "infoSources": [
             {
@@ -93,7 +93,7 @@ def ninjs(story: Story, request) -> dict:
                 "literal": row.source.title,
                 **({"uri": row.source.url} if row.source.url else {}),
             }
-            for row in story.story_sources.all()
+            for row in story.sections.story_sources
         ],
         "altIds": [
             {"role": "newsroom-id", "value": str(story.pk)},
@@ -152,7 +152,7 @@ def timelinejs(story: Story, request) -> dict:
                 "text": {"headline": escape(event.title), "text": escape(event.description)},
                 "group": escape(event.get_kind_display()),
             }
-            for event in story.events.all()
+            for event in story.sections.events
         ],
         "eras": [
             {
@@ -163,6 +163,6 @@ def timelinejs(story: Story, request) -> dict:
                 ),
                 "text": {"headline": escape(context.title)},
             }
-            for context in story.historical_contexts.all()
+            for context in story.sections.historical_contexts
         ],
     }

@@ -9,6 +9,7 @@ import reversion
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
+from stories.models.document import StoryDocument
 from stories.models.log import AuditEntry, ContentChange, TrashedStory
 from stories.models.records import Category, Source, http_url_validator
 from stories.models.sections import (
@@ -44,6 +45,7 @@ __all__ = [
     "Scenario",
     "Source",
     "Story",
+    "StoryDocument",
     "StoryManager",
     "StoryQuerySet",
     "StorySource",

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from core.dates import (
 from core.images import ImageField
 from core.rich_text import render_markdown
 from stories.models.records import Category, Source
+from stories.sections import StorySections
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,12 @@ class Story(models.Model):
                 {"hero_image_alt": "Describe the image for readers who cannot see it."}
             )
 
+    @cached_property
+    def sections(self) -> StorySections:
+        """This story's rows of every section it shows (`story.sections.events`), as the detail
+        read loaded them."""
+        return StorySections(self)
+
     @property
     def latest_update(self) -> "LatestUpdate | None":
         """The newest timeline event or update note, whichever is more recent.
@@ -296,14 +304,15 @@ class Story(models.Model):
             )
             note_text, note_at = self.latest_note_text, self.latest_note_at
         else:
-            newest = self.events.first()  # uses the prefetch cache when there is one
+            events, notes = self.sections.events, self.sections.update_notes  # newest first
+            newest = events[0] if events else None
             event = newest and LatestUpdate(
                 title=newest.title,
                 date=newest.date,
                 precision=newest.precision,
                 label=newest.date_label,
             )
-            note = self.update_notes.first()
+            note = notes[0] if notes else None
             note_text, note_at = (note.text, note.created_at) if note else (None, None)
         if note_at is None:
             return event

@@ -14,6 +14,7 @@ from stories.selectors.cards import (
 from stories.selectors.detail import (
     story_detail,
     story_detail_queryset,
+    story_details,
     story_list,
     story_page,
     story_voices,
@@ -37,6 +38,7 @@ __all__ = [
     "story_cards",
     "story_detail",
     "story_detail_queryset",
+    "story_details",
     "story_list",
     "story_list_involving",
     "story_page",

@@ -5,7 +5,8 @@ from django.http import Http404
 
 from stories.following import with_reader_state
 from stories.models import HistoricalVoice, KeyIndicator, Story
-from stories.selectors.sections import attach_citations, section_prefetches
+from stories.selectors.documents import load_sections_of, with_document
+from stories.selectors.sections import section_prefetches
 
 
 def story_list(*, include_unpublished: bool = False) -> QuerySet[Story]:
@@ -41,29 +42,50 @@ def story_detail(
     reader=None,
     annotations: dict | None = None,
 ) -> Story:
-    """One story (by `slug` or `pk`) with every section and its citation numbers, in a fixed
-    number of queries: the story, one per section, the citations. The story page and the API
-    detail both read it.
+    """One story (by `slug` or `pk`) with every section (`story.sections`) and its citation
+    numbers, in a fixed number of queries. The story page and the API detail both read it.
+
+    The sections come from the story's stored document, read in the story's own query, when
+    it is as new as the story's change log; otherwise from a query per section and one for
+    the citations, and the document is stored again (stories.selectors.documents).
 
     The story carries `has_voices` and, for a signed-in `reader`, `read_mark` (see
     `with_reader_state`), `latest_note_at` (its newest update note's time), and any
     `annotations` the caller adds to its query. Raises Http404 when there is no such story, or
     it is not public and `include_unpublished` is off.
     """
+    stories = Story.objects.all() if include_unpublished else Story.objects.published()
     stories = with_reader_state(
-        story_detail_queryset(include_unpublished=include_unpublished), reader=reader
+        with_document(stories.select_related("category").defer("search_document")).annotate(
+            **(annotations or {})
+        ),
+        reader=reader,
     )
-    if annotations:
-        stories = stories.annotate(**annotations)
     lookup = {"pk": pk} if slug is None else {"slug": slug}
     try:
         story = stories.get(**lookup)
     except Story.DoesNotExist:
         raise Http404("No such story.") from None
-    note = story.update_notes.first()  # the prefetch, newest first: no query
-    story.latest_note_at = note.created_at if note else None
-    attach_citations(story)
+    load_sections_of([story])
+    notes = story.sections.update_notes  # newest first
+    story.latest_note_at = notes[0].created_at if notes else None
     return story
+
+
+def story_details(*, ids) -> list[Story]:
+    """The published stories among `ids`, in id order, each as `story_detail` reads it (its
+    sections from its stored document where current; the rest a query per section for them all
+    at once), for offline sync."""
+    stories = list(
+        with_document(
+            Story.objects.published()
+            .filter(pk__in=ids)
+            .select_related("category")
+            .defer("search_document")
+        ).order_by("pk")
+    )
+    load_sections_of(stories)
+    return stories
 
 
 def story_page(*, slug: str, include_unpublished: bool = False) -> Story:

@@ -21,13 +21,13 @@ def section_prefetches() -> list[Prefetch]:
         rows = section.model.objects.order_by(*section.ordering)
         if section.joined:
             rows = rows.select_related(section.joined)
-        prefetches.append(Prefetch(section.name, queryset=rows))
+        prefetches.append(Prefetch(section.name, queryset=rows, to_attr=section.rows_attr))
     return prefetches
 
 
 def load_sections(stories) -> None:
-    """Read every section of `stories` (one query per section) into the caches that
-    `story.events.all()` and the like read. A section already prefetched is left as it is."""
+    """Read every section of `stories` (one query per section) into `story.sections`. A
+    section already loaded is left as it is."""
     prefetch_related_objects(list(stories), *section_prefetches())
 
 
@@ -44,22 +44,29 @@ def attach_citations_many(stories) -> None:
     stories = list(stories)
     if not stories:
         return
-    numbered = {
-        story.pk: {
-            row.source_id: (n, row.source) for n, row in enumerate(story.story_sources.all(), 1)
-        }
-        for story in stories
-    }
-    by_owner: dict[tuple[str, int], list] = {}
-    for name, story_id, owner, source_id in _citation_rows(list(numbered)):
-        if source_id in numbered[story_id]:
-            by_owner.setdefault((name, owner), []).append(numbered[story_id][source_id])
+    cited: dict[tuple[str, int], list[int]] = {}
+    for name, _story_id, owner, source_id in _citation_rows([story.pk for story in stories]):
+        cited.setdefault((name, owner), []).append(source_id)
     for story in stories:
         for section in CITING:
-            for item in getattr(story, section.name).all():
-                item.citations = sorted(
-                    by_owner.get((section.name, item.pk), []), key=lambda c: c[0]
-                )
+            for item in getattr(story.sections, section.name):
+                item.cited_source_ids = cited.get((section.name, item.pk), [])
+        number_citations(story)
+
+
+def number_citations(story: Story) -> None:
+    """Give each citing row (its `cited_source_ids` read) its `citations`: (number, source)
+    pairs, numbered by the story's source list, in number order. A source cited but not listed
+    is left out."""
+    numbered = {
+        row.source_id: (n, row.source) for n, row in enumerate(story.sections.story_sources, 1)
+    }
+    for section in CITING:
+        for item in getattr(story.sections, section.name):
+            item.citations = sorted(
+                (numbered[s] for s in item.cited_source_ids if s in numbered),
+                key=lambda c: c[0],
+            )
 
 
 def _citation_rows(story_ids: list[int]):

@@ -144,17 +144,23 @@ class StorySerializer(SparseFieldsSerializerMixin, _StoryBase):
     version = serializers.IntegerField(
         read_only=True, help_text="Goes up by one with every save of the story."
     )
-    update_notes = UpdateNoteSerializer(many=True, read_only=True, help_text="Newest first.")
+    update_notes = UpdateNoteSerializer(
+        source="sections.update_notes", many=True, read_only=True, help_text="Newest first."
+    )
     overview_html = serializers.CharField(read_only=True, help_text="Sanitised HTML.")
     why_it_matters_html = serializers.CharField(read_only=True, help_text="Sanitised HTML.")
-    indicators = IndicatorSerializer(many=True, read_only=True)
-    people = StoryPersonSerializer(source="story_people", many=True, read_only=True)
+    indicators = IndicatorSerializer(source="sections.indicators", many=True, read_only=True)
+    people = StoryPersonSerializer(source="sections.story_people", many=True, read_only=True)
     organizations = StoryOrganizationSerializer(
-        source="story_organizations", many=True, read_only=True
+        source="sections.story_organizations", many=True, read_only=True
     )
-    events = StoryEventSerializer(many=True, read_only=True, help_text="Newest first.")
-    scenarios = ScenarioSerializer(many=True, read_only=True)
-    historical_contexts = HistoricalContextSerializer(many=True, read_only=True)
+    events = StoryEventSerializer(
+        source="sections.events", many=True, read_only=True, help_text="Newest first."
+    )
+    scenarios = ScenarioSerializer(source="sections.scenarios", many=True, read_only=True)
+    historical_contexts = HistoricalContextSerializer(
+        source="sections.historical_contexts", many=True, read_only=True
+    )
     sources = serializers.SerializerMethodField(help_text="Numbered; `cites` point here.")
     exports = serializers.SerializerMethodField(
         help_text="Standard formats of this story (published stories only)."
@@ -208,7 +214,7 @@ class StorySerializer(SparseFieldsSerializerMixin, _StoryBase):
                 "excerpt": source.excerpt,
             }
             for number, source in (
-                (number, row.source) for number, row in enumerate(story.story_sources.all(), 1)
+                (number, row.source) for number, row in enumerate(story.sections.story_sources, 1)
             )
         ]
 

@@ -75,8 +75,8 @@ def test_load_demo_builds_every_section(demo_story):
     assert reuters.published_on == dt.date(2022, 11, 28)
     assert StorySource.objects.filter(story=story, source=reuters).exists()
     # Every cited source is numbered in the story's list.
-    assert all(number >= 1 for e in story.events.all() for number, _ in e.citations)
-    assert any(e.citations for e in story.events.all())
+    assert all(number >= 1 for e in story.sections.events for number, _ in e.citations)
+    assert any(e.citations for e in story.sections.events)
 
 
 def test_load_demo_twice_changes_nothing(demo_story):

@@ -62,9 +62,11 @@ def test_the_admin_has_an_inline_for_every_section_in_registry_order():
 
 
 def test_the_detail_read_prefetches_every_section_it_shows_in_page_order():
-    assert [p.prefetch_to for p in section_prefetches()] == [
-        section.name for section in SECTIONS if section.on_detail
-    ]
+    prefetches = section_prefetches()
+    shown = [section for section in SECTIONS if section.on_detail]
+    assert [p.prefetch_through for p in prefetches] == [section.name for section in shown]
+    # Into the attributes `story.sections` reads, as a stored document loads them.
+    assert [p.prefetch_to for p in prefetches] == [section.rows_attr for section in shown]
     # Voices are the one section read on demand (signed-in readers only).
     assert [s.name for s in SECTIONS if not s.on_detail] == ["voices"]
 
@@ -87,11 +89,12 @@ def test_the_api_write_covers_every_written_section():
 def test_a_story_detail_reads_every_section_it_shows(demo_story, django_assert_num_queries):
     from stories.selectors import story_detail
 
-    story = story_detail(slug=demo_story.slug)
-    with django_assert_num_queries(0):
-        for section in SECTIONS:
-            if section.on_detail:
-                list(getattr(story, section.name).all())
+    for read in ("from the database", "from the stored document"):
+        story = story_detail(slug=demo_story.slug)
+        with django_assert_num_queries(0):
+            for section in SECTIONS:
+                if section.on_detail:
+                    assert isinstance(getattr(story.sections, section.name), list), read
 
 
 def test_the_change_log_watches_every_section_readers_get():
