@@ -23,8 +23,8 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
     one related by its category alone can only be listed if it is among those (the + 1 is
     `story` itself). So the query reads a few index ranges, never the whole category.
     """
-    person_ids = [row.person_id for row in story.story_people.all()]
-    organization_ids = [row.organization_id for row in story.story_organizations.all()]
+    person_ids = [row.person_id for row in story.sections.story_people]
+    organization_ids = [row.organization_id for row in story.sections.story_organizations]
     connection = connections[story._state.db or "default"]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     shared, params = [], [story.category_id]
