@@ -104,7 +104,10 @@ class StoryPerson(models.Model):
     story = models.ForeignKey(
         "stories.Story", on_delete=models.CASCADE, related_name="story_people"
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="story_roles")
+    # Indexed with the story, below: related stories walk a person's newest stories.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="story_roles", db_index=False
+    )
     role = models.CharField(max_length=250, blank=True, help_text="Their part in this story.")
     status = models.CharField(
         max_length=250, blank=True, help_text='Where they stand now, e.g. "Active duty".'
@@ -122,6 +125,7 @@ class StoryPerson(models.Model):
                 violation_error_message="This person is already involved in the story.",
             )
         ]
+        indexes = [models.Index(fields=["person", "story"], name="storyperson_person_story_idx")]
 
     def __str__(self):
         return f"{self.person} in {self.story}"
@@ -133,8 +137,9 @@ class StoryOrganization(models.Model):
     story = models.ForeignKey(
         "stories.Story", on_delete=models.CASCADE, related_name="story_organizations"
     )
+    # Indexed with the story, below: related stories walk an organization's newest stories.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="story_roles"
+        Organization, on_delete=models.PROTECT, related_name="story_roles", db_index=False
     )
     role = models.CharField(max_length=250, blank=True, help_text="Its part in this story.")
     status = models.CharField(
@@ -153,6 +158,7 @@ class StoryOrganization(models.Model):
                 violation_error_message="This organization is already involved in the story.",
             )
         ]
+        indexes = [models.Index(fields=["organization", "story"], name="storyorg_org_story_idx")]
 
     def __str__(self):
         return f"{self.organization} in {self.story}"

@@ -140,3 +140,30 @@ def test_related_ties_go_to_the_newest_update_and_cards_carry_their_latest_updat
     assert card.category.name == story.category.name
     assert card.latest_event_title  # the card's latest-update line
     assert card.latest_note_text is None
+
+
+@pytest.mark.django_db
+def test_related_reads_each_entitys_newest_stories_and_counts_all_they_share(monkeypatch):
+    # Candidates are each shared entity's most recently filed stories (so a busy person's
+    # archive is never read), and each candidate then counts everything it shares.
+    monkeypatch.setattr("stories.selectors.related.RECENT_PER_ENTITY", 2)
+    person, org = factories.make_person(), factories.make_organization()
+    story = factories.make_story(events=1)
+    StoryPerson.objects.create(story=story, person=person)
+    StoryOrganization.objects.create(story=story, organization=org)
+    too_old = factories.make_story(events=1)  # shares the person: 3, but filed before 2 newer
+    StoryPerson.objects.create(story=too_old, person=person)
+    both = factories.make_story(events=1)  # the person's 2nd newest; shares the org too: 5
+    StoryPerson.objects.create(story=both, person=person)
+    StoryOrganization.objects.create(story=both, organization=org)
+    org_only = [factories.make_story(events=1) for _ in range(2)]  # the org's 2 newest: 2 each
+    for s in org_only:
+        StoryOrganization.objects.create(story=s, organization=org)
+    person_only = factories.make_story(events=1)  # the person's newest: 3
+    StoryPerson.objects.create(story=person_only, person=person)
+
+    related = _related(story)
+
+    assert too_old.pk not in related
+    assert related[:2] == [both.pk, person_only.pk]
+    assert set(related[2:]) == {s.pk for s in org_only}
