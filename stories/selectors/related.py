@@ -22,10 +22,10 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
     The candidates are, for each person and organization it involves (its first
     `LEADING_ENTITIES` of each), the `RECENT_PER_ENTITY` stories most recently filed with
     them, plus the category's `limit + 1` newest (the + 1 is `story` itself); each
-    candidate's relatedness then counts everything it shares. So the
-    query reads a few short index ranges ((person, story) and (organization, story)), and its
-    cost stays the same however many stories a busy person or organization has been in: an
-    archive of 100,000 stories puts some organizations in 400 of them. A story that shares
+    candidate's relatedness then counts everything it shares. So the query reads a few short
+    index ranges ((person, story) and (organization, story)), and its cost stays the same
+    however many stories a busy person or organization has been in: an archive of 100,000
+    stories puts some organizations in 400 of them. A story that shares
     much but was filed before an entity's newest `RECENT_PER_ENTITY` is not listed: in news,
     the recent ones are the related ones.
     """
