@@ -27,6 +27,7 @@ from stories.models.story import (
     Story,
     StoryManager,
     StoryQuerySet,
+    public,
 )
 from stories.sections import SECTION_NAMES, SECTIONS
 
@@ -51,6 +52,7 @@ __all__ = [
     "StorySource",
     "TrashedStory",
     "UpdateNote",
+    "public",
     "http_url_validator",
 ]
 

@@ -38,14 +38,26 @@ class LatestUpdate:
         return self.label or format_partial_date(self.date, self.precision)
 
 
+def public(through: str = "") -> Q:
+    """The one visibility rule: published, due, and not in the trash.
+
+    `through` reaches the story across a relation ("story__" from a section), for the
+    subqueries that count a row's published stories. `Story.is_public` is its reading of one
+    loaded story, and tests/stories/test_visibility.py pins that the two agree in every state.
+    """
+    return Q(
+        **{
+            f"{through}status": Story.Status.PUBLISHED,
+            f"{through}published_at__lte": timezone.now(),
+            f"{through}deleted_at__isnull": True,
+        }
+    )
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self):
-        """Stories the public may see now: published, due, and not in the trash."""
-        return self.filter(
-            status=Story.Status.PUBLISHED,
-            published_at__lte=timezone.now(),
-            deleted_at__isnull=True,
-        )
+        """Stories the public may see now (`public()`)."""
+        return self.filter(public())
 
     def scheduled(self):
         """Published stories whose publication time is still to come."""
@@ -323,6 +335,7 @@ class Story(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """`public()` read on this story, without a query."""
         return (
             self.status == self.Status.PUBLISHED
             and self.deleted_at is None

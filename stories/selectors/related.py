@@ -1,13 +1,13 @@
 """Stories related to one story: those sharing its people, organizations or category."""
 
 from django.db import connections
-from django.utils import timezone
 
 from stories.models import (
     Category,
     Story,
     UpdateNote,
 )
+from stories.selectors.cards import newest_update_first
 from stories.selectors.sections import _convert, _converters
 from timelines.models import TimelineEvent
 
@@ -32,7 +32,6 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
     person_ids = [row.person_id for row in story.sections.story_people]
     organization_ids = [row.organization_id for row in story.sections.story_organizations]
     connection = connections[story._state.db or "default"]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     recent, recent_params, weights, weight_params = [], [], ["0"], []
     for table, column, ids, weight in (
         ("people_storyperson", "person_id", person_ids, 3),
@@ -50,21 +49,35 @@ def story_related(*, story: Story, limit: int = 4) -> list[Story]:
             f" WHERE x.story_id = s.id AND x.{column} IN ({placeholders}))"
         )
         weight_params += ids
+    # The visibility rule and the category's newest, in the ORM's own SQL (published() is
+    # written once, in stories.models.public).
+    newest_sql, newest_params = (
+        Story.objects.published()
+        .filter(category_id=story.category_id)
+        .order_by(*newest_update_first())
+        .values("id")[: limit + 1]
+        .query.sql_with_params()
+    )
+    visible_sql, visible_params = (
+        Story.objects.published()
+        .order_by()
+        .values("id", "category_id", "latest_update_on", "updated_at")
+        .query.sql_with_params()
+    )
     sql = _RELATED_SQL.format(
         recent="".join(f"{part} UNION " for part in recent),
         weights=" + ".join(weights),
         story_columns=", ".join(f"s.{f.column}" for f in _RELATED_STORY_FIELDS),
         category_columns=", ".join(f"c.{f.column}" for f in _RELATED_CATEGORY_FIELDS),
-        newest=_RELATED_NEWEST_SQL,
+        newest=newest_sql,
+        visible=visible_sql,
     )
     params = [
         *weight_params,
         story.category_id,
         *recent_params,
-        now,
-        story.category_id,
-        limit + 1,
-        now,
+        *newest_params,
+        *visible_params,
         story.pk,
         limit,
     ]
@@ -119,14 +132,6 @@ _RELATED_LATEST_FIELDS = [
     *(UpdateNote._meta.get_field(name) for name in ("text", "created_at")),
 ]
 
-# The category's newest stories, in newest_update_first()'s order: story_newest_update_idx,
-# walked until enough of them are in the category.
-_RELATED_NEWEST_SQL = """
-SELECT id FROM stories_story
-WHERE status = 'published' AND published_at <= %s AND deleted_at IS NULL AND category_id = %s
-ORDER BY latest_update_on DESC, updated_at DESC, id DESC
-LIMIT %s"""
-
 # How many of each shared person's or organization's most recently filed stories are candidates
 # (10 keeps the related list the same as reading every shared story at 1,000 stories, and its
 # cost at 100,000 within a millisecond of that), and how many of the story's people and of its
@@ -142,8 +147,8 @@ _RECENT_SQL = """SELECT story_id FROM (
 
 # {recent}: "<_RECENT_SQL> UNION " per shared entity; {weights}: 3 * shared people + 2 * shared
 # organizations, each a count over the candidate's own rows. Parameters: the people and the
-# organizations (for the weights), category, each entity and RECENT_PER_ENTITY, now,
-# category, limit + 1, now, story, limit.
+# organizations (for the weights), category, each entity and RECENT_PER_ENTITY, {newest}'s,
+# {visible}'s (published(), compiled by the ORM), story, limit.
 _RELATED_SQL = """
 SELECT {story_columns}, {category_columns},
     (SELECT e.title FROM timelines_timelineevent e WHERE e.story_id = s.id
@@ -163,9 +168,8 @@ FROM (
     FROM (
         {recent}SELECT id AS story_id FROM ({newest}) newest
     ) candidate
-    INNER JOIN stories_story s ON s.id = candidate.story_id
-    WHERE s.status = 'published' AND s.published_at <= %s AND s.deleted_at IS NULL
-        AND s.id <> %s
+    INNER JOIN ({visible}) s ON s.id = candidate.story_id
+    WHERE s.id <> %s
     ORDER BY relatedness DESC, s.latest_update_on DESC, s.updated_at DESC, s.id DESC
     LIMIT %s
 ) top

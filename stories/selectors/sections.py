@@ -89,8 +89,8 @@ def _citation_rows(story_ids: list[int]):
     return first.order_by().union(*(part.order_by() for part in others), all=True)
 
 
-# Read by stories.selectors.related until it reads through the ORM too (its own change): what
-# the ORM would apply to a column read by hand.
+# Read by stories.selectors.related, whose columns are read by hand: what the ORM would apply
+# to each of them.
 _CONVERTERS: dict[tuple, list] = {}
 
 

@@ -767,7 +767,7 @@ def test_demo_story_html_and_css_weigh_under_60_kb_compressed(client, demo_story
 
 @pytest.mark.django_db
 def test_related_stories_never_include_anything_readers_cannot_open(client):
-    """story_related is written in SQL for speed and repeats published()'s rule: pin every
+    """story_related is written in SQL for speed and joins published()'s compiled SQL: pin every
     way a story can be hidden, through a shared person and through the category."""
     from django.utils import timezone
 
