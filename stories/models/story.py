@@ -257,8 +257,7 @@ class Story(models.Model):
     def save(self, *args, **kwargs):
         self.overview_html = render_markdown(self.overview)
         self.why_it_matters_html = render_markdown(self.why_it_matters)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.fill_in_publication_time()
         if self.pk is not None and not kwargs.get("force_insert"):
             self.version += 1
         update_fields = kwargs.get("update_fields")
@@ -284,7 +283,15 @@ class Story(models.Model):
     def get_absolute_url(self):
         return reverse("stories:detail", kwargs={"slug": self.slug})
 
+    def fill_in_publication_time(self) -> None:
+        """Publishing without a publication time means now (the field's help text): the one
+        place that says so, for every way a story is published. Before validation (clean),
+        so a form is not refused for the time it was told it may leave empty, and on save."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def clean(self):
+        self.fill_in_publication_time()
         if self.hero_image and not self.hero_image_alt:
             raise ValidationError(
                 {"hero_image_alt": "Describe the image for readers who cannot see it."}

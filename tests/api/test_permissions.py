@@ -4,7 +4,10 @@ The Writer and Editor groups arrive with the editorial workflow; until then the 
 the same model permissions directly (see conftest.writer_perms / editor_perms).
 """
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from stories.models import Story
 from tests import factories
@@ -103,6 +106,20 @@ def test_a_writer_is_told_why_publishing_is_refused(users, make_story):
 
     assert response.status_code == 403
     assert "Only editors can publish" in response.json()["detail"]
+
+
+def test_an_editor_publishing_with_no_time_publishes_now(users, make_story):
+    """The same rule as the change form's (Story.fill_in_publication_time)."""
+    editor = token_client(users["editor"])
+    draft = make_story(status=Story.Status.DRAFT, published_at=None)
+    url = f"{API}/stories/{draft.pk}/"
+
+    response = editor.patch(url, {"status": "published"}, format="json", **if_match(editor, url))
+
+    assert response.status_code == 200, response.json()
+    draft.refresh_from_db()
+    assert draft.status == Story.Status.PUBLISHED
+    assert abs(timezone.now() - draft.published_at) < dt.timedelta(minutes=1)
 
 
 RECORD_MATRIX = {
