@@ -136,10 +136,13 @@ def test_demo_text_is_not_pasted_from_the_seed():
             assert " ".join(words[i : i + 9]) not in seed_runs, text
 
 
-def test_demo_staff_login_is_for_development_only(settings, capsys):
+def test_demo_staff_login_is_for_development_only(settings, capsys, tmp_path, monkeypatch):
     from django.contrib.auth import authenticate
     from django.core.management.base import CommandError
 
+    from editorial.management.commands import create_demo_staff
+
+    monkeypatch.setattr(create_demo_staff, "PASSWORD_FILE", tmp_path / ".demo-staff-password")
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("create_demo_staff")
@@ -150,3 +153,27 @@ def test_demo_staff_login_is_for_development_only(settings, capsys):
     password = out.split("editor / ")[1].split()[0]
     user = authenticate(username="editor", password=password)
     assert user is not None and user.is_staff
+
+
+def test_demo_staff_login_stays_the_same_across_runs(
+    settings, capsys, tmp_path, monkeypatch, client
+):
+    """Each `make run` rotated the password and signed the editor out."""
+    from editorial.management.commands import create_demo_staff
+
+    monkeypatch.setattr(create_demo_staff, "PASSWORD_FILE", tmp_path / ".demo-staff-password")
+    settings.DEBUG = True
+    call_command("create_demo_staff")
+    first = capsys.readouterr().out.split("editor / ")[1].split()[0]
+    assert client.login(username="editor", password=first)
+    assert client.get("/admin/").status_code == 200
+
+    call_command("create_demo_staff")
+    again = capsys.readouterr().out.split("editor / ")[1].split()[0]
+    assert again == first
+    assert client.get("/admin/").status_code == 200  # still signed in
+
+    call_command("create_demo_staff", "--reset")
+    reset = capsys.readouterr().out.split("editor / ")[1].split()[0]
+    assert reset != first
+    assert client.get("/admin/").status_code == 302  # a new password ends the old session
