@@ -48,7 +48,8 @@ class Person(models.Model):
         indexes = [models.Index(fields=["name"])]
 
     def __str__(self):
-        return self.name
+        # What tells two people of one name apart in the admin's pickers and lists.
+        return f"{self.name} — {self.title}" if self.title else self.name
 
     def get_absolute_url(self):
         return reverse("people:person", kwargs={"slug": self.slug})
@@ -88,7 +89,7 @@ class Organization(models.Model):
         indexes = [models.Index(fields=["name"]), models.Index(fields=["kind"])]
 
     def __str__(self):
-        return self.name
+        return f"{self.name} ({self.kind})" if self.kind else self.name
 
     def get_absolute_url(self):
         return reverse("people:organization", kwargs={"slug": self.slug})

@@ -31,7 +31,7 @@ def _may_change(request, obj) -> bool:
 
 # Hidden fields of the change forms that carry what the editor saw (for edit conflicts); they
 # are not content, so History never names them.
-INTERNAL_FIELDS = frozenset({"seen_updated_at", "seen_version", "seen_at"})
+INTERNAL_FIELDS = frozenset({"seen_updated_at", "seen_version", "seen_at", "save_anyway"})
 
 
 class ChangeMessageMixin:

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from editorial.admin.guards import ConcurrentEditForm, GuardedAdmin, SectionAdmin
+from editorial.admin.duplicates import DuplicateWarningForm
+from editorial.admin.guards import GuardedAdmin, SectionAdmin
 from people.models import Organization, Person
 from readers.models import Follow
 from stories.models import Category, Source
@@ -34,7 +35,7 @@ class CategoryAdmin(GuardedAdmin):
 class SourceAdmin(GuardedAdmin):
     """A source's title and link show on every story listing or citing it."""
 
-    form = ConcurrentEditForm
+    form = DuplicateWarningForm
     list_display = ["title", "publisher", "authors", "published_on"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "authors", "url"]
@@ -46,7 +47,7 @@ class SourceAdmin(GuardedAdmin):
 class PersonAdmin(GuardedAdmin):
     """A person's name, title and photo show on every story naming them."""
 
-    form = ConcurrentEditForm
+    form = DuplicateWarningForm
     list_display = ["name", "title", "updated_at"]
     search_fields = ["name", "title"]
     list_filter: list[str] = []
@@ -57,7 +58,7 @@ class PersonAdmin(GuardedAdmin):
 class OrganizationAdmin(GuardedAdmin):
     """An organization's name and logo show on every story naming it."""
 
-    form = ConcurrentEditForm
+    form = DuplicateWarningForm
     list_display = ["name", "kind", "updated_at"]
     search_fields = ["name", "kind"]
     list_filter = ["kind"]

@@ -301,7 +301,9 @@ def test_person_autocomplete_serves_the_inline(staff_client, demo_story):
         },
     )
     assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == ["Valery Gerasimov"]
+    assert [r["text"] for r in response.json()["results"]] == [
+        "Valery Gerasimov — Chief of the General Staff, Russian Armed Forces"
+    ]
 
 
 def test_non_staff_user_is_kept_out_of_the_admin(client, django_user_model):
