@@ -1,9 +1,10 @@
 """Query-string filters for the story, category and source endpoints."""
 
 import django_filters
+from django.db.models import Exists, Q
 
 from core.rest import DateTimeFilter, IdFilter, StrictFilterSet
-from stories.models import Category, Source, Story
+from stories.models import Category, Source, Story, StorySlug
 
 
 def can_read_drafts(user) -> bool:
@@ -33,7 +34,10 @@ class StoryFilter(StrictFilterSet):
         field_name="story_organizations__organization_id",
         help_text="Only stories this organization is involved in (id).",
     )
-    slug = django_filters.CharFilter(help_text="The story with this slug (from a web link).")
+    slug = django_filters.CharFilter(
+        method="filter_slug",
+        help_text="The story with this slug, or with it before a rename (from a web link).",
+    )
     status = django_filters.ChoiceFilter(
         choices=Story.Status.choices,
         help_text="Staff only: `draft` or `published`. Readers only ever see published stories.",
@@ -47,6 +51,12 @@ class StoryFilter(StrictFilterSet):
     published_before = DateTimeFilter(
         field_name="published_at", lookup_expr="lte", help_text="Published at or before this time."
     )
+
+    def filter_slug(self, queryset, name, value):
+        """The story whose slug it is; else the one that had it (StorySlug)."""
+        current = Story.all_objects.filter(slug=value)
+        renamed = StorySlug.objects.filter(slug=value).values("story_id")
+        return queryset.filter(Q(slug=value) | (Q(pk__in=renamed) & ~Exists(current)))
 
     class Meta:
         model = Story

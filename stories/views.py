@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
@@ -33,7 +34,15 @@ def home(request):
 @require_safe
 @cache_anonymous
 def story_detail(request, slug):
-    story = selectors.story_page(slug=slug, include_unpublished=request.user.is_staff)
+    try:
+        story = selectors.story_page(slug=slug, include_unpublished=request.user.is_staff)
+    except Http404:
+        renamed = selectors.story_renamed(slug=slug, include_unpublished=request.user.is_staff)
+        if renamed is None:
+            raise
+        query = request.META.get("QUERY_STRING")
+        url = renamed.get_absolute_url() + (f"?{query}" if query else "")
+        return HttpResponsePermanentRedirect(url)
     # Anonymous readers cost nothing here: no follow to look up, no voices to load.
     follow = reader_selectors.follow_for(reader=request.user, story=story)
     signed_in = request.user.is_authenticated

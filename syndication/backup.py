@@ -36,6 +36,7 @@ CONTENT_MODELS = [
     "people.Person",
     "people.Organization",
     "stories.Story",
+    "stories.StorySlug",
     *(section.label for section in SECTIONS),
 ]
 

@@ -27,6 +27,7 @@ from stories.models.story import (
     Story,
     StoryManager,
     StoryQuerySet,
+    StorySlug,
     public,
 )
 from stories.sections import SECTION_NAMES, SECTIONS
@@ -49,6 +50,7 @@ __all__ = [
     "StoryDocument",
     "StoryManager",
     "StoryQuerySet",
+    "StorySlug",
     "StorySource",
     "TrashedStory",
     "UpdateNote",

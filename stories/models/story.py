@@ -117,7 +117,7 @@ class Story(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The story's web address. Changing it breaks old links.",
+        help_text="The story's web address. Links to an earlier one redirect here.",
     )
     category = models.ForeignKey(
         Category,
@@ -278,10 +278,21 @@ class Story(models.Model):
                 "version",
                 "updated_at",
             }
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        old_slug = None if adding else self.__dict__.get("_loaded_slug")
+        if old_slug and old_slug != self.slug:
+            _record_slug_change(self, old_slug)
+        self._loaded_slug = self.slug
 
     def get_absolute_url(self):
         return reverse("stories:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        story._loaded_slug = story.__dict__.get("slug")  # what save() compares (StorySlug)
+        return story
 
     def fill_in_publication_time(self) -> None:
         """Publishing without a publication time means now (the field's help text): the one
@@ -349,3 +360,25 @@ class Story(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+class StorySlug(models.Model):
+    """A story's earlier slug: links made before a rename answer a 301 to its current page, and
+    the API's `?slug=` finds the story by it."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "earlier slug"
+
+    def __str__(self):
+        return self.slug
+
+
+def _record_slug_change(story: Story, old_slug: str | None) -> None:
+    """Keep `old_slug` for `story`; the slug it now has is nobody's earlier one. (A new story
+    may take another's earlier slug: its current slug wins wherever both could answer.)"""
+    StorySlug.objects.update_or_create(slug=old_slug, defaults={"story": story})
+    StorySlug.objects.filter(slug=story.slug).delete()

@@ -17,6 +17,7 @@ from stories.selectors.detail import (
     story_details,
     story_list,
     story_page,
+    story_renamed,
     story_voices,
 )
 from stories.selectors.related import story_related
@@ -42,6 +43,7 @@ __all__ = [
     "story_list",
     "story_list_involving",
     "story_page",
+    "story_renamed",
     "story_related",
     "story_voices",
 ]

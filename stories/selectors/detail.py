@@ -93,6 +93,12 @@ def story_page(*, slug: str, include_unpublished: bool = False) -> Story:
     return story_detail(slug=slug, include_unpublished=include_unpublished)
 
 
+def story_renamed(*, slug: str, include_unpublished: bool = False) -> Story | None:
+    """The story that had `slug` before a rename, if it may be shown (one query), else None."""
+    stories = Story.objects.all() if include_unpublished else Story.objects.published()
+    return stories.filter(old_slugs__slug=slug).only("slug").first()
+
+
 def story_voices(*, story: Story) -> list[HistoricalVoice]:
     """The story's Voices from History in page order (shown to signed-in readers only)."""
     return list(HistoricalVoice.objects.filter(story=story).order_by("position", "pk"))

@@ -15,8 +15,8 @@ from stories.writes import LINKED, ROW_SECTIONS, SOURCES
 from syndication.backup import CONTENT_MODELS
 
 # Models with a foreign key to Story that are not part of what it shows: a reader's follow of
-# it, and the audit log (which outlives the story).
-NOT_SECTIONS = {"readers.Follow", "stories.AuditEntry"}
+# it, the audit log (which outlives the story), and its earlier slugs (the backup keeps them).
+NOT_SECTIONS = {"readers.Follow", "stories.AuditEntry", "stories.StorySlug"}
 
 
 def _models_pointing_at_story() -> set[str]:
