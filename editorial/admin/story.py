@@ -18,7 +18,7 @@ from editorial.admin.guards import INTERNAL_FIELDS, ChangeMessageMixin
 from editorial.admin.inlines import SECTION_INLINES
 from stories import services
 from stories.concurrency import stories_changed
-from stories.models import Story, UpdateNote
+from stories.models import Story, TrashedStory, UpdateNote
 from stories.permissions import can_publish, may_change
 from stories.preview import PREVIEW_HOURS, preview_url
 from stories.sections import SECTIONS
@@ -128,6 +128,21 @@ class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
     ]
     # Every section of stories.sections, in its order (a section without an inline fails here).
     inlines = [SECTION_INLINES[section.name] for section in SECTIONS]
+    change_list_template = "admin/stories/story/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, with a link to the Trash and how many stories it holds."""
+        context = dict(extra_context or {})
+        trash = self.admin_site.get_model_admin(TrashedStory)
+        if trash.has_view_or_change_permission(request):
+            context["trash_url"] = reverse("admin:stories_trashedstory_changelist")
+            context["trash_count"] = Story.all_objects.trashed().count()
+        return super().changelist_view(request, extra_context=context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        """One recovery path: a deleted story is in the Trash (reversion's list of deleted
+        versions finds nothing there), so its address leads to it."""
+        return HttpResponseRedirect(reverse("admin:stories_trashedstory_changelist"))
 
     def get_queryset(self, request):
         return (
