@@ -200,18 +200,32 @@ class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
     def preview_link(self, obj):
         if obj is None or obj.pk is None:
             return "Save the story first."
+        request = getattr(obj, "_admin_request", None)  # set by get_object, for this request
         if obj.is_public:
+            url = _absolute(request, obj.get_absolute_url())
             return format_html(
-                '<a href="{}">{}</a> (live)', obj.get_absolute_url(), obj.get_absolute_url()
+                '<a href="{}" target="_blank" rel="noopener">{}</a> (live)', url, url
             )
-        url = preview_url(obj)
+        url = _absolute(request, preview_url(obj))
         return format_html(
-            '<a href="{}">{}</a><br>Shows this one story, unpublished, to anyone with the link for '
-            "{} hours.",
+            '<input type="text" id="preview-url" value="{}" readonly size="60" '
+            'aria-label="Preview link"> <button type="button" class="button" '
+            'data-copy="preview-url">Copy</button> '
+            '<a href="{}" target="_blank" rel="noopener">Open the preview in a new tab</a>'
+            "<br>Shows this one story, unpublished, to anyone with the link for {} hours.",
             url,
             url,
             PREVIEW_HOURS,
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._admin_request = request  # preview_link makes its links absolute with it
+        return obj
+
+    class Media:
+        js = ["js/copy-link.js"]
 
     def save_model(self, request, obj, form, change):
         if change and not set(form.changed_data) - INTERNAL_FIELDS:
@@ -327,3 +341,7 @@ class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:stories_story_changelist"))
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path

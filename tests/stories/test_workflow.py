@@ -233,7 +233,13 @@ def test_admin_offers_the_preview_link(editor):
     _, client = editor
     draft = make_story(status=Story.Status.DRAFT)
     response = client.get(reverse("admin:stories_story_change", args=[draft.pk]))
-    assert "/preview/" in response.content.decode()
+    page = response.content.decode()
+    # Absolute, to paste into a message; copyable; opening it keeps the form in its own tab.
+    absolute = f"http://testserver{preview_url(draft)}"
+    assert f'id="preview-url" value="{absolute}" readonly' in page
+    assert 'data-copy="preview-url">Copy</button>' in page
+    assert f'<a href="{absolute}" target="_blank" rel="noopener">' in page
+    assert "js/copy-link" in page
 
 
 # --- History -------------------------------------------------------------------------------
