@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The admin shows and takes times in DISPLAY_TIME_ZONE, the newsroom's, as readers see them.
+    "editorial.middleware.AdminTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag on every page, and 304 when the browser or CDN already holds it.
@@ -196,6 +198,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# ISO dates first in every form (core/formats/en_GB).
+FORMAT_MODULE_PATH = ["core.formats"]
 # Stored times are UTC; readers see dates in DISPLAY_TIME_ZONE ("Yesterday" is computed there).
 TIME_ZONE = "UTC"
 USE_I18N = True

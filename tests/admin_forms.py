@@ -1,7 +1,9 @@
 """Admin change forms as a browser posts them back, read from the rendered page."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,13 @@ def change_url(obj) -> str:
 
 
 def change_form_data(client, obj):
-    """`obj`'s admin change form as the browser would post it back, from the rendered page."""
+    """`obj`'s admin change form as the browser would post it back, from the rendered page
+    (its times in the newsroom's time zone, as editorial.middleware renders them)."""
+    with timezone.override(ZoneInfo(settings.DISPLAY_TIME_ZONE)):
+        return _change_form_data(client, obj)
+
+
+def _change_form_data(client, obj):
     response = client.get(change_url(obj))
     assert response.status_code == 200
     form = response.context["adminform"].form
@@ -22,7 +30,7 @@ def change_form_data(client, obj):
         if value is None or isinstance(value, FieldFile):
             continue
         if isinstance(value, dt.datetime):
-            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            local = _as_shown(value)
             data[f"{name}_0"], data[f"{name}_1"] = (
                 local.date().isoformat(),
                 local.time().isoformat(),
@@ -41,9 +49,15 @@ def change_form_data(client, obj):
                 if value is None:
                     continue
                 if isinstance(value, dt.datetime):
-                    local = timezone.localtime(value) if timezone.is_aware(value) else value
+                    local = _as_shown(value)
                     data[f"{formset.prefix}-{i}-{name}_0"] = local.date().isoformat()
                     data[f"{formset.prefix}-{i}-{name}_1"] = local.time().isoformat()
                 else:
                     data[f"{formset.prefix}-{i}-{name}"] = value
     return {k: v for k, v in data.items() if v is not False}
+
+
+def _as_shown(value: dt.datetime) -> dt.datetime:
+    """A time as the admin shows it: in the newsroom's time zone (editorial.middleware)."""
+    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
+    return timezone.localtime(value, zone) if timezone.is_aware(value) else value

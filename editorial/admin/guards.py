@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import format_html
 
+from editorial.admin.dates import DATE_FIELDS
 from stories.concurrency import lock_object, lock_stories, stories_changed
 from stories.permissions import SECTION_MODELS, check_can_change_published, may_change
 
@@ -60,6 +61,8 @@ class ChangeMessageMixin:
 
 class GuardedAdmin(ChangeMessageMixin, admin.ModelAdmin):
     """A ModelAdmin whose change and delete pages follow the published-story rule."""
+
+    formfield_overrides = DATE_FIELDS
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and _may_change(request, obj)

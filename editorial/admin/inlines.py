@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import Textarea
 
+from editorial.admin.dates import DATE_FIELDS
 from editorial.admin.guards import SectionInline
 from people.models import StoryOrganization, StoryPerson
 from stories.models import (
@@ -18,7 +19,10 @@ from stories.models import (
 from timelines.models import TimelineEvent
 
 # The story page stacks a dozen events and contexts: short text boxes keep it scannable.
-COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
+COMPACT_TEXT = {
+    **DATE_FIELDS,
+    models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})},
+}
 
 
 class KeyIndicatorInline(SectionInline, admin.StackedInline):

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
+from editorial.admin.dates import DATE_FIELDS
 from editorial.admin.duplicates import DuplicateWarningForm
 from editorial.admin.guards import GuardedAdmin, SectionAdmin
 from people.models import Organization, Person
@@ -40,7 +41,7 @@ class SourceAdmin(GuardedAdmin):
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "authors", "url"]
     date_hierarchy = "published_on"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**DATE_FIELDS, models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Person)

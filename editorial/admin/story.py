@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
+from editorial.admin.dates import DATE_FIELDS
 from editorial.admin.guards import INTERNAL_FIELDS, ChangeMessageMixin
 from editorial.admin.inlines import SECTION_INLINES
 from stories import services
@@ -129,6 +130,7 @@ class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
     # Every section of stories.sections, in its order (a section without an inline fails here).
     inlines = [SECTION_INLINES[section.name] for section in SECTIONS]
     change_list_template = "admin/stories/story/change_list.html"
+    formfield_overrides = DATE_FIELDS
 
     def changelist_view(self, request, extra_context=None):
         """The list, with a link to the Trash and how many stories it holds."""

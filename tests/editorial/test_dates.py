@@ -1,0 +1,61 @@
+"""The admin takes ISO dates and shows their format on every date field; times are shown and
+taken in the newsroom's time zone (DISPLAY_TIME_ZONE), labelled; a refusal names the format."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from stories.models import Source, Story
+from tests.factories import make_category, make_source
+from tests.stories.test_admin import story_form
+
+pytestmark = pytest.mark.django_db
+
+
+def _source_form(**overrides):
+    return {
+        "title": "Hotline restored",
+        "publisher": "Reuters",
+        "url": "https://r.example/hotline",
+        "authors": "",
+        "published_on": "2022-01-03",
+        "excerpt": "",
+        **overrides,
+    }
+
+
+def test_an_iso_date_is_taken_and_a_day_first_one_refused_with_the_format(staff_client):
+    url = reverse("admin:stories_source_add")
+    refused = staff_client.post(url, _source_form(published_on="03/01/2022"))
+    assert refused.status_code == 200
+    assert "Enter a date as YYYY-MM-DD, for example 2022-03-01." in refused.content.decode()
+    assert not Source.objects.exists()
+
+    assert staff_client.post(url, _source_form()).status_code == 302
+    assert Source.objects.get().published_on == dt.date(2022, 1, 3)
+
+
+def test_every_date_field_shows_its_format(staff_client):
+    source = make_source(published_on=dt.date(2022, 1, 3))
+    page = staff_client.get(reverse("admin:stories_source_change", args=[source.pk]))
+    html = page.content.decode()
+    assert 'value="2022-01-03"' in html
+    assert 'aria-describedby="id_published_on_format"' in html
+    assert '<span class="help" id="id_published_on_format">YYYY-MM-DD</span>' in html
+
+
+def test_a_time_typed_in_the_admin_is_the_newsroom_time_readers_see(staff_client):
+    zone = zoneinfo.ZoneInfo(settings.DISPLAY_TIME_ZONE)
+    data = story_form(make_category(), published_at_0="2026-02-05", published_at_1="06:00")
+    response = staff_client.post(reverse("admin:stories_story_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    story = Story.objects.get(slug="talks-resume")
+    assert story.published_at == dt.datetime(2026, 2, 5, 6, 0, tzinfo=zone)
+
+    page = staff_client.get(reverse("admin:stories_story_change", args=[story.pk]))
+    html = page.content.decode()
+    assert 'value="06:00:00"' in html
+    assert f"HH:MM:SS, {settings.DISPLAY_TIME_ZONE} time" in html
