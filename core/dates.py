@@ -57,3 +57,51 @@ def clean_partial_date(instance, date_field: str, precision_field: str) -> None:
     )
     if message:
         raise ValidationError({date_field: message})
+
+
+# A season or part of a year, as editors write vague dates: the month it is ordered by.
+# (Seasons are the northern hemisphere's; winter is the one that starts in December.)
+_SEASONS = {
+    "spring": 3,
+    "summer": 6,
+    "autumn": 9,
+    "fall": 9,
+    "winter": 12,
+    "early": 1,
+    "mid": 6,
+    "late": 10,
+}
+_MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (
+        datetime.date(2000, number, 1).strftime("%B"),
+        datetime.date(2000, number, 1).strftime("%b"),
+    )
+}
+
+
+def parse_partial_date(text: str) -> tuple[datetime.date, str, str] | None:
+    """A date as an editor types it, as (date, precision, label), or None if it is not one.
+
+    "2022-03-05" is a day; "2022-03", "March 2022" and "Mar 2022" a month (stored on the 1st);
+    "2022" a year (1 January); "Autumn 2021", "Early 2022" or "Mid-2022" keep their words as the
+    label and are ordered by the month they start in. A full date in another wording ("5 March
+    2022") is the form field's own business (settings.DATE_INPUT_FORMATS).
+    """
+    words = text.strip().replace("-", " ").replace(",", " ").split()
+    try:
+        if len(words) == 1 and len(words[0]) == 4:
+            return datetime.date(int(words[0]), 1, 1), Precision.YEAR, ""
+        if len(words) == 2 and words[0].isdigit() and words[1].isdigit() and len(words[0]) == 4:
+            return datetime.date(int(words[0]), int(words[1]), 1), Precision.MONTH, ""
+        if len(words) == 2 and words[1].isdigit() and len(words[1]) == 4:
+            name, year = words[0].lower(), int(words[1])
+            if name in _MONTHS:
+                return datetime.date(year, _MONTHS[name], 1), Precision.MONTH, ""
+            if name in _SEASONS:
+                label = " ".join(text.split())
+                return datetime.date(year, _SEASONS[name], 1), Precision.MONTH, label
+    except ValueError:  # a month 13, a year 0
+        return None
+    return None

@@ -2,6 +2,9 @@
 the newsroom's time zone, and a refusal says what to type (core/formats gives the formats;
 editorial.middleware shows and takes times in settings.DISPLAY_TIME_ZONE)."""
 
+import datetime
+
+from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
@@ -9,6 +12,8 @@ from django.contrib.admin.widgets import (
     BaseAdminTimeWidget,
 )
 from django.db import models
+
+from core.dates import parse_partial_date
 
 DATE_HINT = "YYYY-MM-DD"
 TIME_HINT = "HH:MM:SS"
@@ -62,3 +67,59 @@ DATE_FIELDS = {
         "error_messages": {"invalid_date": INVALID_DATE, "invalid_time": INVALID_TIME},
     },
 }
+
+
+PARTIAL_HINT = "YYYY-MM-DD, or 2022-03, March 2022, 2022, Autumn 2021"
+INVALID_PARTIAL = (
+    "Enter a date as YYYY-MM-DD, or a month (2022-03, March 2022), a year (2022) or a season "
+    "(Autumn 2021)."
+)
+
+
+class PartialDate(datetime.date):
+    """A date typed as a month, a year or a season: it carries the precision and label."""
+
+    precision: str
+    label: str
+
+
+class PartialDateInput(IsoDateInput):
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, {**(attrs or {}), "size": 28})
+        context["widget"]["hint"] = PARTIAL_HINT
+        return context
+
+
+class PartialDateField(forms.DateField):
+    """A date field that also takes a date known to the month, the year or a season."""
+
+    widget = PartialDateInput
+    default_error_messages = {"invalid": INVALID_PARTIAL}
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            parsed = parse_partial_date(str(value or ""))
+            if parsed is None:
+                raise
+            day, precision, label = parsed
+            partial = PartialDate(day.year, day.month, day.day)
+            partial.precision, partial.label = precision, label
+            return partial
+
+
+class PartialDateForm(forms.ModelForm):
+    """A form of a row with `date`, `precision` and `date_label` (a timeline event): a date
+    typed as a month, a year or a season sets all three; a full date keeps the chosen ones."""
+
+    date = PartialDateField(help_text="Orders the timeline.")
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = cleaned.get("date")
+        if isinstance(typed, PartialDate):
+            cleaned["precision"] = typed.precision
+            cleaned["date_label"] = typed.label
+            cleaned["date"] = datetime.date(typed.year, typed.month, typed.day)
+        return cleaned

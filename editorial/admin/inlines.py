@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import Textarea
 
-from editorial.admin.dates import DATE_FIELDS
+from editorial.admin.dates import DATE_FIELDS, PartialDateForm
 from editorial.admin.guards import SectionInline
 from people.models import StoryOrganization, StoryPerson
 from stories.models import (
@@ -48,6 +48,7 @@ class StoryOrganizationInline(SectionInline, admin.TabularInline):
 
 class TimelineEventInline(SectionInline, admin.StackedInline):
     model = TimelineEvent
+    form = PartialDateForm
     extra = 0
     formfield_overrides = COMPACT_TEXT
     fields = [

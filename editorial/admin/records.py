@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from editorial.admin.dates import DATE_FIELDS
+from editorial.admin.dates import DATE_FIELDS, PartialDateForm
 from editorial.admin.duplicates import DuplicateWarningForm
-from editorial.admin.guards import GuardedAdmin, SectionAdmin
+from editorial.admin.guards import ConcurrentEditForm, GuardedAdmin, SectionAdmin
 from people.models import Organization, Person
 from readers.models import Follow
 from stories.models import Category, Source
@@ -66,11 +66,16 @@ class OrganizationAdmin(GuardedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class TimelineEventForm(PartialDateForm, ConcurrentEditForm):
+    """An event on its own page: partial dates typed as words, and no lost saves."""
+
+
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(SectionAdmin):
     """One event of a story's timeline. Saving it moves its story's version on, and changing
     an event of a published or scheduled story needs an editor (editorial.admin.guards)."""
 
+    form = TimelineEventForm
     list_display = ["title", "story", "date_display", "kind"]
     list_filter = ["kind", "precision", "story__category"]
     list_select_related = ["story"]

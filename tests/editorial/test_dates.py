@@ -59,3 +59,61 @@ def test_a_time_typed_in_the_admin_is_the_newsroom_time_readers_see(staff_client
     html = page.content.decode()
     assert 'value="06:00:00"' in html
     assert f"HH:MM:SS, {settings.DISPLAY_TIME_ZONE} time" in html
+
+
+@pytest.mark.parametrize(
+    "typed, date, precision, shown",
+    [
+        ("2022-03", dt.date(2022, 3, 1), "month", "Mar 2022"),
+        ("March 2022", dt.date(2022, 3, 1), "month", "Mar 2022"),
+        ("2022", dt.date(2022, 1, 1), "year", "2022"),
+        ("Autumn 2021", dt.date(2021, 9, 1), "month", "Autumn 2021"),
+        ("2022-03-05", dt.date(2022, 3, 5), "day", "5 Mar 2022"),
+    ],
+)
+def test_an_event_date_typed_as_editors_think_of_it(staff_client, typed, date, precision, shown):
+    """'March 2022' had to be entered as the 1st plus Precision = Month."""
+    from tests.stories.test_admin import with_rows
+
+    data = with_rows(
+        story_form(make_category()),
+        "events",
+        [
+            {
+                "date": typed,
+                "sequence": "0",
+                "precision": "day",
+                "title": "Talks",
+                "description": "Met.",
+                "kind": "other",
+            }
+        ],
+    )
+    response = staff_client.post(reverse("admin:stories_story_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    event = Story.objects.get(slug="talks-resume").events.get()
+    assert (event.date, event.precision, event.date_display) == (date, precision, shown)
+    page = staff_client.get(event.story.get_absolute_url()).content.decode()
+    assert shown in page
+
+
+def test_an_event_date_that_is_no_date_is_refused_naming_the_forms(staff_client):
+    from tests.stories.test_admin import with_rows
+
+    data = with_rows(
+        story_form(make_category()),
+        "events",
+        [
+            {
+                "date": "Sometime",
+                "sequence": "0",
+                "precision": "day",
+                "title": "T",
+                "description": "D",
+                "kind": "other",
+            }
+        ],
+    )
+    response = staff_client.post(reverse("admin:stories_story_add"), data)
+    assert response.status_code == 200
+    assert "a month (2022-03, March 2022), a year (2022) or a season" in response.content.decode()
