@@ -21,43 +21,41 @@ INVALID_DATE = "Enter a date as YYYY-MM-DD, for example 2022-03-01."
 INVALID_TIME = "Enter a time as HH:MM:SS or HH:MM (24-hour clock), for example 06:30."
 
 
-def _described(context, suffix):
-    attrs = context["widget"]["attrs"]
-    if attrs.get("id"):
-        attrs["aria-describedby"] = f"{attrs['id']}_{suffix}"
-    return context
+class IsoDateWidget(BaseAdminDateWidget):
+    """A date input with its format below it, named by aria-describedby. (Below, not beside:
+    the calendar's "Today" link goes beside the input, and must not sit in a line of text.)"""
 
-
-class IsoDateInput(BaseAdminDateWidget):
-    """A date input with its format beside it (and named by aria-describedby)."""
-
-    template_name = "editorial/widgets/date_input.html"
-
-    def get_context(self, name, value, attrs):
-        context = _described(super().get_context(name, value, attrs), "format")
-        context["widget"]["hint"] = DATE_HINT
-        return context
-
-
-class IsoTimeInput(BaseAdminTimeWidget):
-    """A time input with its format and the time zone it is in beside it."""
-
-    template_name = "editorial/widgets/time_input.html"
-
-    def get_context(self, name, value, attrs):
-        context = _described(super().get_context(name, value, attrs), "format")
-        context["widget"]["hint"] = f"{TIME_HINT}, {settings.DISPLAY_TIME_ZONE} time"
-        return context
-
-
-class IsoDateWidget(IsoDateInput):
     template_name = "editorial/widgets/date.html"
+    hint = DATE_HINT
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        if widget["attrs"].get("id"):
+            widget["attrs"]["aria-describedby"] = f"{widget['attrs']['id']}_format"
+        widget["hint"] = self.hint
+        return context
 
 
 class IsoSplitDateTime(AdminSplitDateTime):
+    """Date and time inputs with their formats and the newsroom's time zone below them."""
+
+    template_name = "editorial/widgets/split_datetime.html"
+
     def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.widgets = [IsoDateInput(attrs=attrs), IsoTimeInput(attrs=attrs)]
+        self.widgets = [BaseAdminDateWidget(attrs=attrs), BaseAdminTimeWidget(attrs=attrs)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        field = name.rsplit("-", 1)[-1].replace("_", " ").capitalize()
+        for sub, part in zip(widget["subwidgets"], ("date", "time"), strict=True):
+            sub["attrs"]["aria-label"] = f"{field}: {part}"  # "Date:" beside it is no label
+            if widget["attrs"].get("id"):
+                sub["attrs"]["aria-describedby"] = f"{widget['attrs']['id']}_format"
+        widget["hint"] = f"{DATE_HINT} and {TIME_HINT}, {settings.DISPLAY_TIME_ZONE} time"
+        return context
 
 
 DATE_FIELDS = {
@@ -83,11 +81,11 @@ class PartialDate(datetime.date):
     label: str
 
 
-class PartialDateInput(IsoDateInput):
+class PartialDateInput(IsoDateWidget):
+    hint = PARTIAL_HINT
+
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, {**(attrs or {}), "size": 28})
-        context["widget"]["hint"] = PARTIAL_HINT
-        return context
+        return super().get_context(name, value, {**(attrs or {}), "size": 28})
 
 
 class PartialDateField(forms.DateField):

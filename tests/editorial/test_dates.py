@@ -44,7 +44,7 @@ def test_every_date_field_shows_its_format(staff_client):
     html = page.content.decode()
     assert 'value="2022-01-03"' in html
     assert 'aria-describedby="id_published_on_format"' in html
-    assert '<span class="help" id="id_published_on_format">YYYY-MM-DD</span>' in html
+    assert '<div class="help" id="id_published_on_format">YYYY-MM-DD</div>' in html
 
 
 def test_a_time_typed_in_the_admin_is_the_newsroom_time_readers_see(staff_client):
@@ -58,7 +58,8 @@ def test_a_time_typed_in_the_admin_is_the_newsroom_time_readers_see(staff_client
     page = staff_client.get(reverse("admin:stories_story_change", args=[story.pk]))
     html = page.content.decode()
     assert 'value="06:00:00"' in html
-    assert f"HH:MM:SS, {settings.DISPLAY_TIME_ZONE} time" in html
+    assert f"YYYY-MM-DD and HH:MM:SS, {settings.DISPLAY_TIME_ZONE} time" in html
+    assert 'aria-describedby="id_published_at_format"' in html
 
 
 @pytest.mark.parametrize(
