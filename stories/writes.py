@@ -44,7 +44,9 @@ def story_write(*, story: Story | None, data: dict, replace_all_sections: bool, 
             return story  # nothing to write: same version, no revision, nothing logged
     old_status = story.status if story is not None else None
     with reversion.create_revision(), refresh_once():
-        story = _story_write(story=story, data=data, replace_all_sections=replace_all_sections)
+        story = _story_write(
+            story=story, data=data, replace_all_sections=replace_all_sections, user=user
+        )
         reversion.set_user(user if getattr(user, "pk", None) else None)
         reversion.set_comment("Saved through the API.")
     action = transition_audit_action(old_status=old_status, story=story)
@@ -53,13 +55,15 @@ def story_write(*, story: Story | None, data: dict, replace_all_sections: bool, 
     return story
 
 
-def _story_write(*, story: Story | None, data: dict, replace_all_sections: bool) -> Story:
+def _story_write(
+    *, story: Story | None, data: dict, replace_all_sections: bool, user=None
+) -> Story:
     data, sections = _sections_of(data, replace_all_sections=replace_all_sections)
     new_category = data.pop("new_category", None)
     if new_category is not None:
         data["category"] = Category.objects.create(**new_category)
 
-    story = story or Story()
+    story = story or Story(created_by=user if getattr(user, "pk", None) else None)
     for name, value in data.items():
         setattr(story, name, value)
     story.save()

@@ -233,6 +233,8 @@ class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
         if change and not set(form.changed_data) - INTERNAL_FIELDS:
             return  # nothing of the story's own changed: its version stays (sections: below)
         old_status = Story.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
         action = services.transition_audit_action(old_status=old_status, story=obj)
         if action:

@@ -208,6 +208,15 @@ class Story(models.Model):
             "involved, weighted, for ranked reader search through one GIN index."
         ),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who started the story (the editors' desk lists their drafts).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
