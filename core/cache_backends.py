@@ -60,13 +60,14 @@ def _degrades(method, fallback):
         outage = self._outage
         if outage.backing_off():
             return fallback(*args, **kwargs)
+        began = time.monotonic()
         try:
             result = method(self, *args, **kwargs)
         except RedisError as error:
             outage.failed(error, self.backoff)
             return fallback(*args, **kwargs)
         if outage.since is not None:
-            outage.recovered()
+            outage.recovered(began)
         return result
 
     return wrapped
@@ -111,8 +112,13 @@ class Outage:
                 backoff,
             )
 
-    def recovered(self) -> None:
+    def recovered(self, began: float) -> None:
+        """A command that `began` at that monotonic time succeeded. One sent before the
+        outage was noted (another thread's, still in flight) proves nothing: counting it ended
+        the outage early, and the next failure logged it a second time."""
         with self._lock:
+            if self.since is None or began < self.since:
+                return
             since, self.since, self.until = self.since, None, 0.0
         if since is not None:
             logger.info(

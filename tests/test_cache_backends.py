@@ -203,3 +203,25 @@ def test_the_backend_backs_off_then_recovers(settings, caplog, monkeypatch):
     assert backend.get("k") == "value" and backend.available
     assert [r.levelname for r in caplog.records] == ["WARNING", "INFO"]
     cache_backends._outages.clear()
+
+
+def test_a_command_sent_before_the_outage_does_not_end_it(caplog):
+    """Under load, a GET in flight when Redis stopped came back after another thread noted the
+    outage; counting it as a recovery made the next failure log the outage again (3 warnings
+    from 2 workers in the fault suite)."""
+    import time
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    outage = cache_backends.Outage("redis://127.0.0.1:1")
+    sent_before = time.monotonic()
+    with caplog.at_level(logging.INFO, logger="newsroom.cache"):
+        outage.failed(RedisConnectionError("refused"), backoff=0.0)
+        outage.recovered(sent_before)  # the in-flight GET
+        outage.failed(RedisConnectionError("refused"), backoff=0.0)
+        assert outage.since is not None
+        outage.recovered(time.monotonic())  # a GET sent after: Redis is back
+    assert outage.since is None
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("unreachable" in m for m in messages) == 1
+    assert sum("reachable again" in m for m in messages) == 1
