@@ -31,13 +31,8 @@ def desk(user) -> dict:
     return {
         "mine": list(mine[:DESK_ROWS]),
         "waiting": list(waiting_for_review().only(*CARD_FIELDS)[:DESK_ROWS]),
-        "waiting_count": waiting_count(user),
         "may_publish": can_publish(user),
         "scheduled": list(cards.scheduled().order_by("published_at", "pk")[:DESK_ROWS]),
         "published": list(cards.published().order_by("-published_at", "-pk")[:DESK_ROWS]),
-        "activity": list(
-            AuditEntry.objects.select_related("story")
-            .only("at", "actor_name", "action", "story_headline", "detail", "story__slug")
-            .order_by("-at", "-pk")[:DESK_ROWS]
-        ),
+        "activity": list(AuditEntry.objects.order_by("-at", "-pk")[:DESK_ROWS]),
     }

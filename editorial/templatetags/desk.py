@@ -14,6 +14,11 @@ def editorial_desk(context):
 
 @register.simple_tag(takes_context=True)
 def review_count(context):
+    """Counted once per request: the header and the desk both show it."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return desk_lists.waiting_count(user) if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    if not hasattr(request, "_review_count"):
+        request._review_count = desk_lists.waiting_count(user)
+    return request._review_count
