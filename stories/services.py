@@ -318,7 +318,7 @@ def story_conflict(*, story: Story, seen_version: int | None, seen_at) -> str | 
     changed = _revision_changes(older, newer[0]) if (older and newer) else []
     message = f"{', '.join(who) or 'Someone'} saved this story"
     if when:
-        message += f" at {timezone.localtime(when):%H:%M:%S on %d %b %Y}"
+        message += f" at {timezone.localtime(when):%Y-%m-%d %H:%M:%S %Z}"
     message += " while you were editing it"
     if changed:
         message += f" (changed: {', '.join(changed)})"

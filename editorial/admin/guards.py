@@ -138,7 +138,7 @@ class ConcurrentEditForm(forms.ModelForm):
             '<a href="" target="_blank" rel="noopener">Open the current version</a> in a new '
             "tab, and make your changes there.",
             self._meta.model._meta.verbose_name,
-            f"{saved_at:%H:%M:%S on %d %b %Y}",
+            f"{saved_at:%Y-%m-%d %H:%M:%S %Z}",
         )
 
     def stories_before(self) -> set[int]:

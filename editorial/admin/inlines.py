@@ -18,6 +18,25 @@ from stories.models import (
 )
 from timelines.models import TimelineEvent
 
+
+class StackedSection(SectionInline, admin.StackedInline):
+    """A section whose rows are blocks: open in a <details> with its count, and its rows after
+    the first `first_rows` folded to their label (editorial/templates/editorial/inline/)."""
+
+    template = "editorial/inline/stacked.html"
+    first_rows = 3
+    extra = 0
+    classes = ["collapse"]  # Django's look of a collapsible section; the template opens it
+
+
+class TabularSection(SectionInline, admin.TabularInline):
+    """A section whose rows are one line each: all shown, in a <details> with its count."""
+
+    template = "editorial/inline/tabular.html"
+    extra = 0
+    classes = ["collapse"]
+
+
 # The story page stacks a dozen events and contexts: short text boxes keep it scannable.
 COMPACT_TEXT = {
     **DATE_FIELDS,
@@ -25,31 +44,27 @@ COMPACT_TEXT = {
 }
 
 
-class KeyIndicatorInline(SectionInline, admin.StackedInline):
+class KeyIndicatorInline(StackedSection):
     model = KeyIndicator
-    extra = 0
     fields = [("value", "label", "position"), "explanation", "sources"]
     autocomplete_fields = ["sources"]
 
 
-class StoryPersonInline(SectionInline, admin.TabularInline):
+class StoryPersonInline(TabularSection):
     model = StoryPerson
-    extra = 0
     fields = ["person", "role", "status", "position"]
     autocomplete_fields = ["person"]
 
 
-class StoryOrganizationInline(SectionInline, admin.TabularInline):
+class StoryOrganizationInline(TabularSection):
     model = StoryOrganization
-    extra = 0
     fields = ["organization", "role", "status", "position"]
     autocomplete_fields = ["organization"]
 
 
-class TimelineEventInline(SectionInline, admin.StackedInline):
+class TimelineEventInline(StackedSection):
     model = TimelineEvent
     form = PartialDateForm
-    extra = 0
     formfield_overrides = COMPACT_TEXT
     fields = [
         ("date", "precision", "date_label", "sequence"),
@@ -60,17 +75,15 @@ class TimelineEventInline(SectionInline, admin.StackedInline):
     autocomplete_fields = ["sources"]
 
 
-class ScenarioInline(SectionInline, admin.StackedInline):
+class ScenarioInline(StackedSection):
     model = Scenario
-    extra = 0
     formfield_overrides = COMPACT_TEXT
     fields = [("position", "title", "status"), "discussed_by", "description", "sources"]
     autocomplete_fields = ["sources"]
 
 
-class HistoricalContextInline(SectionInline, admin.StackedInline):
+class HistoricalContextInline(StackedSection):
     model = HistoricalContext
-    extra = 0
     formfield_overrides = COMPACT_TEXT
     fields = [
         ("position", "title"),
@@ -81,25 +94,22 @@ class HistoricalContextInline(SectionInline, admin.StackedInline):
     ]
 
 
-class HistoricalVoiceInline(SectionInline, admin.StackedInline):
+class HistoricalVoiceInline(StackedSection):
     model = HistoricalVoice
-    extra = 0
     fields = [("position", "figure", "figure_context"), "text"]
     formfield_overrides = COMPACT_TEXT
     verbose_name_plural = "voices from history (always shown to readers as fiction)"
 
 
-class StorySourceInline(SectionInline, admin.TabularInline):
+class StorySourceInline(TabularSection):
     model = StorySource
-    extra = 0
     fields = ["source", "position"]
     autocomplete_fields = ["source"]
     verbose_name_plural = "sources (numbered list; sources cited above are added automatically)"
 
 
-class UpdateNoteInline(SectionInline, admin.TabularInline):
+class UpdateNoteInline(TabularSection):
     model = UpdateNote
-    extra = 0
     fields = ["text", "created_at", "author"]
     readonly_fields = ["author"]
     verbose_name_plural = "update notes (public; the newest feeds the latest-update line)"

@@ -17,6 +17,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from editorial.admin.dates import DATE_FIELDS
 from editorial.admin.guards import INTERNAL_FIELDS, ChangeMessageMixin
 from editorial.admin.inlines import SECTION_INLINES
+from editorial.admin.summary import FormSummaryMixin
 from stories import services
 from stories.concurrency import stories_changed
 from stories.models import Story, TrashedStory, UpdateNote
@@ -98,7 +99,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
+class StoryAdmin(FormSummaryMixin, ChangeMessageMixin, CompareVersionAdmin):
     form = StoryAdminForm
     list_display = ["headline", "category", "state", "published_at", "updated_at", "event_count"]
     list_filter = [PublicationFilter, "status", "category", "events__kind"]
@@ -195,7 +196,7 @@ class StoryAdmin(ChangeMessageMixin, CompareVersionAdmin):
             and obj.published_at > timezone.now()
         ):
             local = timezone.localtime(obj.published_at)
-            return format_html("Scheduled for {}", f"{local:%d %b %Y, %H:%M %Z}")
+            return format_html("Scheduled for {}", f"{local:%Y-%m-%d %H:%M %Z}")
         return obj.get_status_display()
 
     @admin.display(description="preview link for someone without an account")
