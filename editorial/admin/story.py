@@ -16,6 +16,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from editorial.admin.dates import DATE_FIELDS
 from editorial.admin.guards import INTERNAL_FIELDS, ChangeMessageMixin
+from editorial.admin.history import ReadableHistoryMixin
 from editorial.admin.inlines import SECTION_INLINES
 from editorial.admin.summary import FormSummaryMixin
 from stories import services
@@ -99,7 +100,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(FormSummaryMixin, ChangeMessageMixin, CompareVersionAdmin):
+class StoryAdmin(ReadableHistoryMixin, FormSummaryMixin, ChangeMessageMixin, CompareVersionAdmin):
     form = StoryAdminForm
     list_display = ["headline", "category", "state", "published_at", "updated_at", "event_count"]
     list_filter = [PublicationFilter, "status", "category", "events__kind"]
