@@ -18,6 +18,7 @@ from editorial.admin.dates import DATE_FIELDS
 from editorial.admin.guards import INTERNAL_FIELDS, ChangeMessageMixin
 from editorial.admin.history import ReadableHistoryMixin
 from editorial.admin.inlines import SECTION_INLINES
+from editorial.admin.presence import PresenceMixin
 from editorial.admin.summary import FormSummaryMixin
 from stories import services
 from stories.concurrency import stories_changed
@@ -100,7 +101,9 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(ReadableHistoryMixin, FormSummaryMixin, ChangeMessageMixin, CompareVersionAdmin):
+class StoryAdmin(
+    PresenceMixin, ReadableHistoryMixin, FormSummaryMixin, ChangeMessageMixin, CompareVersionAdmin
+):
     form = StoryAdminForm
     list_display = ["headline", "category", "state", "published_at", "updated_at", "event_count"]
     list_filter = [PublicationFilter, "status", "category", "events__kind"]
@@ -229,7 +232,7 @@ class StoryAdmin(ReadableHistoryMixin, FormSummaryMixin, ChangeMessageMixin, Com
         return obj
 
     class Media:
-        js = ["js/copy-link.js"]
+        js = ["js/copy-link.js", "js/presence.js"]
 
     def save_model(self, request, obj, form, change):
         if change and not set(form.changed_data) - INTERNAL_FIELDS:
