@@ -7,6 +7,7 @@ from django.forms import Textarea
 
 from editorial.admin.dates import DATE_FIELDS, PartialDateForm
 from editorial.admin.guards import SectionInline
+from editorial.admin.pickers import KnownChoicesInline
 from people.models import StoryOrganization, StoryPerson
 from stories.models import (
     HistoricalContext,
@@ -19,7 +20,7 @@ from stories.models import (
 from timelines.models import TimelineEvent
 
 
-class StackedSection(SectionInline, admin.StackedInline):
+class StackedSection(KnownChoicesInline, SectionInline, admin.StackedInline):
     """A section whose rows are blocks: open in a <details> with its count, and its rows after
     the first `first_rows` folded to their label (editorial/templates/editorial/inline/)."""
 
@@ -29,7 +30,7 @@ class StackedSection(SectionInline, admin.StackedInline):
     classes = ["collapse"]  # Django's look of a collapsible section; the template opens it
 
 
-class TabularSection(SectionInline, admin.TabularInline):
+class TabularSection(KnownChoicesInline, SectionInline, admin.TabularInline):
     """A section whose rows are one line each: all shown, in a <details> with its count."""
 
     template = "editorial/inline/tabular.html"

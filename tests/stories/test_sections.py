@@ -15,8 +15,14 @@ from stories.writes import LINKED, ROW_SECTIONS, SOURCES
 from syndication.backup import CONTENT_MODELS
 
 # Models with a foreign key to Story that are not part of what it shows: a reader's follow of
-# it, the audit log (which outlives the story), and its earlier slugs (the backup keeps them).
-NOT_SECTIONS = {"readers.Follow", "stories.AuditEntry", "stories.StorySlug"}
+# it, the audit log (which outlives the story), its earlier slugs (the backup keeps them), and
+# who has it open in the admin with their private autosave (editorial.presence).
+NOT_SECTIONS = {
+    "readers.Follow",
+    "stories.AuditEntry",
+    "stories.StorySlug",
+    "editorial.EditingSession",
+}
 
 
 def _models_pointing_at_story() -> set[str]:
