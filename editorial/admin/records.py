@@ -20,6 +20,7 @@ class CategoryAdmin(GuardedAdmin):
     """A category's name shows above the headline of every story in it."""
 
     list_display = ["name", "slug", "story_count"]
+    ordering = ["name"]  # the picker pages through them
     search_fields = ["name"]
     list_filter: list[str] = []
     prepopulated_fields = {"slug": ["name"]}
