@@ -161,6 +161,11 @@ def demo_load() -> dict[str, int]:
     section_kinds = set(counts) - {"categories", "sources", "people", "organizations", "stories"}
     if not counts.get("stories") and any(counts[kind] for kind in section_kinds):
         stories_changed(story.pk)
+    if any(counts.values()):
+        # Its History starts here, so an editor's first change compares with what was loaded.
+        with reversion.create_revision():
+            reversion.set_comment("Loaded the demo content (manage.py load_demo).")
+            reversion.add_to_revision(story)
     return counts
 
 

@@ -177,3 +177,17 @@ def test_demo_staff_login_stays_the_same_across_runs(
     reset = capsys.readouterr().out.split("editor / ")[1].split()[0]
     assert reset != first
     assert client.get("/admin/").status_code == 302  # a new password ends the old session
+
+
+def test_the_demo_storys_history_starts_with_its_load(demo_story, staff_client):
+    from django.urls import reverse
+    from reversion.models import Version
+
+    versions = Version.objects.get_for_object(demo_story)
+    assert [v.revision.comment for v in versions] == [
+        "Loaded the demo content (manage.py load_demo)."
+    ]
+    call_command("load_demo")  # nothing to change: nothing to remember
+    assert Version.objects.get_for_object(demo_story).count() == 1
+    history = staff_client.get(reverse("admin:stories_story_history", args=[demo_story.pk]))
+    assert "Loaded the demo content" in history.content.decode()
