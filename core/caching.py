@@ -1,16 +1,18 @@
 """Whole-response caching for anonymous reads, keyed by the content version in the database.
 
 The version (`content_version`, computed by the function settings.CONTENT_VERSION names:
-stories.versions) is read from the database on every cacheable request, in one query of two
-index probes: the newest row of the content change log, which
-every committed change to anything readers see writes, and the newest publication time
-already passed, which moves by itself when a scheduled story comes out. A stored response is
+stories.versions) is the newest row of the content change log, which every committed change
+to anything readers see writes, and the newest publication time already passed, which moves
+by itself when a scheduled story comes out. It is read from the database in one query of
+index probes, or on PostgreSQL kept in each process until the change log's NOTIFY or the next
+scheduled publication moves it (core.db.listen). A stored response is
 found under that version, so an edit made by any process (a second worker, `manage.py`, a
 task worker) is never served stale, and no edit has to reach the cache: there is nothing to
 invalidate, and nothing is lost when Redis is unreachable while an edit commits.
 
 The cache holds only finished bytes, under (version, scheme, host, method, full path[, Accept]):
-a hit costs that query and one cache GET. A cache that fails is a miss (cache_backends).
+a hit costs one cache GET (and that query where the version is not kept). A cache that fails
+is a miss (cache_backends).
 
 Anonymous pages and API reads share one Cache-Control rule (`public_cache_control`); an API
 hit is still counted by the view's own throttles (`cache_api_reads`).

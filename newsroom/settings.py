@@ -124,6 +124,10 @@ DB_CLIENT_TIMEOUT = float(
         str(DB_STATEMENT_TIMEOUT_MS / 1000 + 1 if DB_STATEMENT_TIMEOUT_MS else 0),
     )
 )
+# On PostgreSQL each process keeps the content version in memory while it listens for the
+# change log's NOTIFY (core.db.listen, stories.versions): a cached page then costs no query.
+# 0 reads it on every request. Tests turn it off: their transactions never commit.
+DB_LISTEN = os.environ.get("DB_LISTEN", "1") == "1"
 # Seconds a client is told to wait (Retry-After) when the database cannot be reached.
 DB_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DB_UNAVAILABLE_RETRY_AFTER", "5"))
 

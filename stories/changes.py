@@ -37,6 +37,9 @@ Kind = ContentChange.Kind
 # any of them changes the story's representation. Voices, read on demand by signed-in readers
 # only, are not part of what sync sends.
 STORY_PARTS = tuple(section.model for section in SECTIONS if section.on_detail)
+# Every process that keeps the content version in memory (stories.versions) listens here.
+CHANNEL = "newsroom_content_changed"
+
 CITATION_TABLES = tuple(section.model.sources.through for section in CITING)
 SHARED_RECORDS = {
     Category: Kind.CATEGORY,
@@ -85,6 +88,9 @@ def _write_pending_changes() -> None:
                     f"LOCK TABLE {connection.ops.quote_name(ContentChange._meta.db_table)} "
                     "IN EXCLUSIVE MODE"
                 )
+                # Delivered when, and only if, these rows commit: each process then forgets
+                # the content version it kept (core.db.listen), so none serves a stale page.
+                cursor.execute("SELECT pg_notify(%s, '')", [CHANNEL])
         ContentChange.objects.bulk_create(rows)
 
 

@@ -17,6 +17,9 @@ def _test_settings(settings, tmp_path):
     # Whole-response caching has its own tests (tests/test_caching.py); elsewhere every request
     # must reach the view, because on_commit invalidation does not run inside test transactions.
     settings.PAGE_CACHE = False
+    # A test's transaction never commits, so no NOTIFY would tell a kept content version that
+    # it moved: read it per request (tests/test_content_listen.py turns it on).
+    settings.DB_LISTEN = False
     cache.clear()
 
 

@@ -19,7 +19,10 @@ APPS = (
 
 # Where SQL runs through a cursor, and why the ORM cannot run it.
 CURSOR_PLACES = {
-    "stories/changes.py": "LOCK TABLE: the change log's ids become visible in order",
+    "stories/changes.py": (
+        "LOCK TABLE: the change log's ids become visible in order; and its NOTIFY, which"
+        " core.db.listen's LISTEN hears"
+    ),
     "syndication/backup.py": "sequence reset after an import that kept its ids",
     "stories/versions.py": (
         "no SQL by hand: the ORM's own SQL for three querysets, compiled once per process (built"
