@@ -135,8 +135,37 @@ def outage_for(server: str) -> Outage:
         return _outages.setdefault(server, Outage(server))
 
 
+# DRF's SimpleRateThrottle on the server, in one round trip: drop the window's expired hits,
+# and record this one only if fewer than the limit remain (a refused request is not counted,
+# as DRF does not). Returns the hits in the window before this one and the oldest's time.
+_SLIDING_WINDOW = """
+local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]),
+    tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count < limit then
+    redis.call('ZADD', key, now, member)
+    redis.call('PEXPIRE', key, math.ceil(window * 1000))
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+return {count, oldest or tostring(now)}
+"""
+
+
+def _window_hit(self, key, *, now: float, window: float, limit: int, member: str):
+    key = self.make_and_validate_key(key)
+    client = self._cache.get_client(key, write=True)
+    script = self._window_script
+    if script is None or script.registered_client is not client:
+        script = self._window_script = client.register_script(_SLIDING_WINDOW)
+    count, oldest = script(keys=[key], args=[repr(now), repr(window), limit, member])
+    return int(count), float(oldest)
+
+
 class RedisCache(DjangoRedisCache):
     """Django's RedisCache with one client per pool, degrading to a miss when Redis fails."""
+
+    _window_script = None
 
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
@@ -163,3 +192,6 @@ class RedisCache(DjangoRedisCache):
     delete = _degrades(DjangoRedisCache.delete, _constant(False))
     delete_many = _degrades(DjangoRedisCache.delete_many, _constant(None))
     clear = _degrades(DjangoRedisCache.clear, _constant(False))
+    # A sliding-window rate counter (core.rest.access.AnonThrottle): (hits in the window before
+    # this one, the oldest's time), or None without Redis: no counters, so nothing is refused.
+    window_hit = _degrades(_window_hit, _constant(None))

@@ -225,3 +225,54 @@ def test_a_command_sent_before_the_outage_does_not_end_it(caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert sum("unreachable" in m for m in messages) == 1
     assert sum("reachable again" in m for m in messages) == 1
+
+
+# The API throttle on Redis: DRF's sliding window in one round trip. ------------------------
+
+
+def test_the_api_throttle_on_redis_keeps_drfs_rule_in_one_round_trip(
+    client, story, redis_cache, settings, monkeypatch
+):
+    import redis
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    settings.PAGE_CACHE = False
+    url = f"/api/v1/stories/{story.pk}/"
+    sent = []
+    real = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *a, **k: sent.append(a[0]) or real(self, *a, **k),
+    )
+    statuses = []
+    for _ in range(5):
+        sent.clear()
+        statuses.append(client.get(url))
+        # The view's own reads aside, the throttle sent one script call (loaded once).
+        assert [c for c in sent if c not in ("GET", "SET")] in (
+            ["EVALSHA"],
+            ["EVALSHA", "SCRIPT LOAD", "EVALSHA"],
+        ), sent
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429, 429]
+    refused = statuses[3]
+    assert refused.json()["code"] == "throttled" and 0 < int(refused["Retry-After"]) <= 60
+    # As in DRF, a refused request is not counted: the window holds the three allowed.
+    members = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys("*throttle_anon_*:window")
+    assert len(members) == 1
+    assert redis.Redis.from_url("redis://127.0.0.1:6379/15").zcard(members[0]) == 3
+    # Another address has its own window.
+    assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_the_api_throttle_window_slides(redis_cache):
+    hits = [
+        redis_cache.window_hit("w", now=t, window=10, limit=2, member=str(t)) for t in (0, 1, 2)
+    ]
+    assert [count for count, _ in hits] == [0, 1, 2]  # the third is refused, not recorded
+    assert hits[2][1] == 0.0  # the oldest hit, for Retry-After
+    count, oldest = redis_cache.window_hit("w", now=10.5, window=10, limit=2, member="10.5")
+    assert (count, oldest) == (1, 1.0)  # the hit at 0 left the window; this one is recorded
