@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -152,20 +152,60 @@ return {count, oldest or tostring(now)}
 """
 
 
+def _window_args(key, now, window, limit, member):
+    return (1, key, repr(now), repr(window), limit, member)
+
+
+def _window_sha(client) -> str:
+    """The script's SHA1, loaded into this client's server once per process (a server that
+    restarted forgets it: NoScriptError, and it is loaded again)."""
+    sha = _window_shas.get(id(client))
+    if sha is None:
+        sha = _window_shas[id(client)] = client.script_load(_SLIDING_WINDOW)
+    return sha
+
+
+_window_shas: dict[int, str] = {}
+
+
 def _window_hit(self, key, *, now: float, window: float, limit: int, member: str):
     key = self.make_and_validate_key(key)
     client = self._cache.get_client(key, write=True)
-    script = self._window_script
-    if script is None or script.registered_client is not client:
-        script = self._window_script = client.register_script(_SLIDING_WINDOW)
-    count, oldest = script(keys=[key], args=[repr(now), repr(window), limit, member])
+    args = _window_args(key, now, window, limit, member)
+    try:
+        count, oldest = client.evalsha(_window_sha(client), *args)
+    except NoScriptError:
+        _window_shas.pop(id(client), None)
+        count, oldest = client.evalsha(_window_sha(client), *args)
     return int(count), float(oldest)
+
+
+def _get_and_window_hit(self, key, window: dict, default=None):
+    """`get(key)` and `window_hit(**window)` in one round trip (a pipeline): a cached API read
+    and the throttle's count of it (core.caching)."""
+    key = self.make_and_validate_key(key)
+    window_key = self.make_and_validate_key(window["key"])
+    client = self._cache.get_client(window_key, write=True)
+    args = _window_args(
+        window_key, window["now"], window["window"], window["limit"], window["member"]
+    )
+    with client.pipeline(transaction=False) as pipe:
+        pipe.get(key)
+        pipe.evalsha(_window_sha(client), *args)
+        stored, counted = pipe.execute(raise_on_error=False)
+    if isinstance(stored, Exception):
+        raise stored
+    if isinstance(counted, NoScriptError):
+        _window_shas.pop(id(client), None)
+        counted = client.evalsha(_window_sha(client), *args)
+    elif isinstance(counted, Exception):
+        raise counted
+    value = default if stored is None else self._cache._serializer.loads(stored)
+    return value, (int(counted[0]), float(counted[1]))
 
 
 class RedisCache(DjangoRedisCache):
     """Django's RedisCache with one client per pool, degrading to a miss when Redis fails."""
-
-    _window_script = None
 
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
@@ -195,3 +235,6 @@ class RedisCache(DjangoRedisCache):
     # A sliding-window rate counter (core.rest.access.AnonThrottle): (hits in the window before
     # this one, the oldest's time), or None without Redis: no counters, so nothing is refused.
     window_hit = _degrades(_window_hit, _constant(None))
+    get_and_window_hit = _degrades(
+        _get_and_window_hit, lambda key, window, default=None: (default, None)
+    )

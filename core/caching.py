@@ -33,6 +33,8 @@ from rest_framework.exceptions import APIException
 from core.compression import gzip_etag
 
 PAGE_PREFIX = "newsroom:page"
+# Where a cached API read leaves the throttle's count of it, on Django's request.
+COUNTED = "_newsroom_throttle_counted"
 
 
 def content_version() -> str:
@@ -84,15 +86,16 @@ def _mark(request, response, *, cacheable: bool) -> None:
         patch_cache_control(response, private=True)
 
 
-def _serve(request, build, *, vary_on_accept: bool, gzip_stored: bool, before_hit=None):
-    """`build()`'s response, or the stored copy of it for this content version and URL."""
+def _serve(request, build, *, vary_on_accept: bool, gzip_stored: bool, before_hit=None, read=None):
+    """`build()`'s response, or the stored copy of it for this content version and URL
+    (`read(key)` finds it: `cache.get` unless given)."""
     cacheable = _cacheable_request(request)
     if not getattr(settings, "PAGE_CACHE", True) or not cacheable:
         response = build()
         _mark(request, response, cacheable=cacheable)
         return response
     key = _key(request, vary_on_accept)
-    stored = cache.get(key)
+    stored = (read or cache.get)(key)
     if stored is not None:
         refusal = before_hit() if before_hit is not None else None
         if refusal is not None:
@@ -211,7 +214,12 @@ def _key(request, vary_on_accept: bool) -> str:
 
 def _throttle_refusal(view, request, args, kwargs):
     """The view's own 429 when its throttles refuse this request, else None: a stored answer
-    must not let a client past the limit the view would have applied."""
+    must not let a client past the limit the view would have applied. A request the read of
+    the stored answer counted and its throttle allowed (`_counting_read`) is let through
+    without building DRF's request for it."""
+    counted = getattr(request, COUNTED, None)
+    if counted is not None and counted[2]:
+        return None
     drf_request = view.initialize_request(request, *args, **kwargs)
     view.args, view.kwargs, view.request = args, kwargs, drf_request
     view.headers = view.default_response_headers
@@ -221,6 +229,29 @@ def _throttle_refusal(view, request, args, kwargs):
         response = view.handle_exception(exc)
         return view.finalize_response(drf_request, response, *args, **kwargs)
     return None
+
+
+def _counting_read(view, request):
+    """A read of the stored response that also counts the request in the view's throttle, in
+    the same Redis round trip (core.cache_backends.get_and_window_hit): the throttle then
+    uses that count (core.rest.access), on a hit as on a miss, so each request counts once.
+    None (a plain cache.get) unless the view's only throttle counts a window on Redis
+    (core.rest.access.AnonThrottle.window)."""
+    combined = getattr(cache, "get_and_window_hit", None)
+    if combined is None:
+        return None
+
+    def read(key):  # called only for a cacheable (anonymous) request
+        throttles = view.get_throttles()
+        window_of = getattr(throttles[0], "window", None) if len(throttles) == 1 else None
+        window = window_of(request) if window_of is not None else None
+        if window is None:
+            return cache.get(key)
+        stored, counted = combined(key, window)
+        setattr(request, COUNTED, (window["now"], counted, throttles[0].allows(counted)))
+        return stored
+
+    return read
 
 
 def cache_api_reads(view_class):
@@ -241,6 +272,7 @@ def cache_api_reads(view_class):
             vary_on_accept=True,
             gzip_stored=True,
             before_hit=lambda: _throttle_refusal(self, request, args, kwargs),
+            read=_counting_read(self, request),
         )
 
     view_class.dispatch = cached_dispatch
