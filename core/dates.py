@@ -13,12 +13,17 @@ class Precision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-def format_partial_date(value: datetime.date | None, precision: str, *, long: bool = False) -> str:
-    """Show `value` at its precision: "5 Feb 2026", "Oct 1962", "1963" (long: "October 1962")."""
+def format_partial_date(
+    value: datetime.date | None, precision: str, *, long: bool = False, iso: bool = False
+) -> str:
+    """Show `value` at its precision: "5 Feb 2026", "Oct 1962", "1963" (long: "October 1962";
+    iso, as the admin takes it: "2026-02-05", "1962-10", "1963")."""
     if value is None:
         return ""
     if precision == Precision.YEAR:
         return str(value.year)
+    if iso:
+        return f"{value:%Y-%m}" if precision == Precision.MONTH else value.isoformat()
     if precision == Precision.MONTH:
         return value.strftime("%B %Y" if long else "%b %Y")
     return f"{value.day} {value.strftime('%B %Y' if long else '%b %Y')}"

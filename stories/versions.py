@@ -35,8 +35,9 @@ def _read_version() -> tuple[str, dt.datetime | None]:
     """The version now, and when it moves by itself: the next scheduled publication."""
     sql, params, now_at = _version_query(connection.vendor)
     params = list(params)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # one moment for both
     for index in now_at:
-        params[index] = connection.ops.adapt_datetimefield_value(timezone.now())
+        params[index] = now
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         *version, upcoming = cursor.fetchone()

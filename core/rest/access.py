@@ -46,6 +46,8 @@ class AnonThrottle(AnonRateThrottle):
         reads the list of every request's time in the window and writes it back, two round
         trips and a list as long as the rate allows, on every API request. A cached API read
         has counted it already, in the round trip that read the page (core.caching)."""
+        if self.rate is None or not hasattr(self.cache, "window_hit"):
+            return super().allow_request(request, view)
         counted = getattr(request._request, COUNTED, None)
         if counted is not None:
             now, counted, _ = counted
@@ -53,8 +55,6 @@ class AnonThrottle(AnonRateThrottle):
         else:
             window = self.window(request)
             if window is None:
-                if self.rate is None or not hasattr(self.cache, "window_hit"):
-                    return super().allow_request(request, view)
                 return True  # signed in: AnonRateThrottle's rule
             now = window["now"]
             counted = self.cache.window_hit(**window)

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from core.dates import Precision
+from core.dates import Precision, format_partial_date
 from editorial.admin.guards import INTERNAL_FIELDS
 from stories.sections import SECTIONS
 
@@ -237,13 +237,7 @@ def _shown(field, value, named):
     ("2022-03-05", "2022-03", "2022"), the record a foreign key names."""
     if isinstance(value, tuple):  # a date and its precision
         day, precision = value
-        if day is None:
-            return "(empty)"
-        if precision == Precision.YEAR:
-            return f"{day:%Y}"
-        if precision == Precision.MONTH:
-            return f"{day:%Y-%m}"
-        return day.isoformat()
+        return "(empty)" if day is None else format_partial_date(day, precision, iso=True)
     if value is None or value == "":
         return "(empty)"
     if field.choices:

@@ -67,6 +67,13 @@ def test_dates_display_at_their_precision(date, precision, expected):
     assert format_partial_date(date, precision) == expected
 
 
+@pytest.mark.parametrize(
+    "precision, expected", [("day", "2022-03-05"), ("month", "2022-03"), ("year", "2022")]
+)
+def test_dates_show_as_the_admin_takes_them(precision, expected):
+    assert format_partial_date(dt.date(2022, 3, 5), precision, iso=True) == expected
+
+
 def test_label_overrides_display_but_date_still_orders():
     story = make_story(events=0)
     TimelineEvent.objects.create(
