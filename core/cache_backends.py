@@ -135,12 +135,17 @@ def outage_for(server: str) -> Outage:
         return _outages.setdefault(server, Outage(server))
 
 
-# DRF's SimpleRateThrottle on the server, in one round trip: drop the window's expired hits,
-# and record this one only if fewer than the limit remain (a refused request is not counted,
-# as DRF does not). Returns the hits in the window before this one and the oldest's time.
+# DRF's SimpleRateThrottle on the server, in one round trip: write the hits this process
+# counted on its lease (`_Lease`), drop the window's expired hits, and record this one only if
+# fewer than the limit remain (a refused request is not counted, as DRF does not). Returns the
+# hits in the window before this one, the oldest's time and, when a second key is given, that
+# key's value (a cached API read: core.caching), so the read and its count are one command.
 _SLIDING_WINDOW = """
 local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]),
     tonumber(ARGV[3]), ARGV[4]
+if #ARGV > 4 then
+    redis.call('ZADD', key, unpack(ARGV, 5))
+end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
 local count = redis.call('ZCARD', key)
 if count < limit then
@@ -148,12 +153,11 @@ if count < limit then
     redis.call('PEXPIRE', key, math.ceil(window * 1000))
 end
 local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+if KEYS[2] then
+    return {count, oldest or tostring(now), redis.call('GET', KEYS[2])}
+end
 return {count, oldest or tostring(now)}
 """
-
-
-def _window_args(key, now, window, limit, member):
-    return (1, key, repr(now), repr(window), limit, member)
 
 
 def _window_sha(client) -> str:
@@ -168,40 +172,112 @@ def _window_sha(client) -> str:
 _window_shas: dict[int, str] = {}
 
 
-def _window_hit(self, key, *, now: float, window: float, limit: int, member: str):
-    key = self.make_and_validate_key(key)
-    client = self._cache.get_client(key, write=True)
-    args = _window_args(key, now, window, limit, member)
+class _Lease:
+    """Hits of one client's window this process may count without asking Redis.
+
+    Each time the server answers, the process takes 1/LEASE_SHARE of the room the client has
+    left (at most LEASE_MAX hits), and counts that many in memory; their times are written
+    with its next script call, at most LEASE_SECONDS later. A client near its limit has no
+    room to share, so every request is counted on the server, exactly as DRF does; far from
+    it, up to LEASE_SHARE processes sharing a Redis can never let it past the limit.
+    """
+
+    __slots__ = ("room", "pending", "until", "count", "oldest")
+
+    def __init__(self, room, until, count, oldest):
+        self.room, self.until, self.count, self.oldest = room, until, count, oldest
+        self.pending = []  # score, member, score, member, … for ZADD
+
+
+LEASE_SHARE = 16
+LEASE_MAX = 1000
+LEASE_SECONDS = 1.0
+LEASES_KEPT = 10_000  # clients with a lease in one process; more are counted on the server
+_leases: dict[str, _Lease] = {}
+_leases_lock = threading.Lock()
+
+
+def _spend_lease(key, now, member):
+    """This hit counted on the process's lease: (count, oldest) as the server would say, or
+    None when there is no room left on it (the caller asks the server)."""
+    with _leases_lock:
+        lease = _leases.get(key)
+        if lease is None or lease.room <= 0 or time.monotonic() >= lease.until:
+            return None
+        lease.room -= 1
+        lease.pending += (repr(now), member)
+        lease.count += 1
+        return lease.count - 1, lease.oldest
+
+
+def _pending(key) -> list:
+    """The hits counted on the lease and not yet written; the lease ends."""
+    with _leases_lock:
+        lease = _leases.pop(key, None)
+    return lease.pending if lease is not None else []
+
+
+def _renew_lease(key, count, oldest, window, limit) -> None:
+    room = min((limit - count - 1) // LEASE_SHARE, LEASE_MAX)
+    if room <= 0 or count >= limit:
+        return
+    until = time.monotonic() + min(LEASE_SECONDS, window / 10)
+    with _leases_lock:
+        if key not in _leases and len(_leases) >= LEASES_KEPT:
+            for stale in [k for k, v in _leases.items() if not v.pending]:
+                del _leases[stale]
+            if len(_leases) >= LEASES_KEPT:
+                return
+        lease = _Lease(room, until, count + 1, oldest)
+        earlier = _leases.get(key)  # another thread's, renewed meanwhile: keep its hits
+        if earlier is not None:
+            lease.pending = earlier.pending
+        _leases[key] = lease
+
+
+def _run_window(client, keys, now, window, limit, member):
+    pending = _pending(keys[0])
+    args = (len(keys), *keys, repr(now), repr(window), limit, member, *pending)
     try:
-        count, oldest = client.evalsha(_window_sha(client), *args)
+        reply = client.evalsha(_window_sha(client), *args)
     except NoScriptError:
         _window_shas.pop(id(client), None)
-        count, oldest = client.evalsha(_window_sha(client), *args)
-    return int(count), float(oldest)
+        reply = client.evalsha(_window_sha(client), *args)
+    count, oldest = int(reply[0]), float(reply[1])
+    _renew_lease(keys[0], count, oldest, window, limit)
+    return count, oldest, (reply[2] if len(reply) > 2 else None)
+
+
+def _window_hit(self, key, *, now: float, window: float, limit: int, member: str):
+    key = self.make_and_validate_key(key)
+    leased = _spend_lease(key, now, member)
+    if leased is not None:
+        return leased
+    client = self._cache.get_client(key, write=True)
+    count, oldest, _ = _run_window(client, (key,), now, window, limit, member)
+    return count, oldest
 
 
 def _get_and_window_hit(self, key, window: dict, default=None):
-    """`get(key)` and `window_hit(**window)` in one round trip (a pipeline): a cached API read
-    and the throttle's count of it (core.caching)."""
-    key = self.make_and_validate_key(key)
+    """`get(key)` and `window_hit(**window)` in one command (the script reads the key too): a
+    cached API read and the throttle's count of it (core.caching). Both keys are on the
+    server that takes writes, as `window_hit`'s is."""
     window_key = self.make_and_validate_key(window["key"])
+    leased = _spend_lease(window_key, window["now"], window["member"])
+    if leased is not None:
+        return DjangoRedisCache.get(self, key, default), leased
+    key = self.make_and_validate_key(key)
     client = self._cache.get_client(window_key, write=True)
-    args = _window_args(
-        window_key, window["now"], window["window"], window["limit"], window["member"]
+    count, oldest, stored = _run_window(
+        client,
+        (window_key, key),
+        window["now"],
+        window["window"],
+        window["limit"],
+        window["member"],
     )
-    with client.pipeline(transaction=False) as pipe:
-        pipe.get(key)
-        pipe.evalsha(_window_sha(client), *args)
-        stored, counted = pipe.execute(raise_on_error=False)
-    if isinstance(stored, Exception):
-        raise stored
-    if isinstance(counted, NoScriptError):
-        _window_shas.pop(id(client), None)
-        counted = client.evalsha(_window_sha(client), *args)
-    elif isinstance(counted, Exception):
-        raise counted
     value = default if stored is None else self._cache._serializer.loads(stored)
-    return value, (int(counted[0]), float(counted[1]))
+    return value, (count, oldest)
 
 
 class RedisCache(DjangoRedisCache):

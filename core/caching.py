@@ -31,10 +31,23 @@ from django.utils.module_loading import import_string
 from rest_framework.exceptions import APIException
 
 from core.compression import gzip_etag
+from core.hot_copies import HotCopies
 
 PAGE_PREFIX = "newsroom:page"
 # Where a cached API read leaves the throttle's count of it, on Django's request.
 COUNTED = "_newsroom_throttle_counted"
+
+
+def hot_copies() -> HotCopies:
+    """This process's copies of the responses it served last (core.hot_copies)."""
+    global _hot
+    size = settings.PAGE_CACHE_LOCAL_BYTES
+    if _hot is None or _hot.max_bytes != size:
+        _hot = HotCopies(size)
+    return _hot
+
+
+_hot = None
 
 
 def content_version() -> str:
@@ -87,15 +100,24 @@ def _mark(request, response, *, cacheable: bool) -> None:
 
 
 def _serve(request, build, *, vary_on_accept: bool, gzip_stored: bool, before_hit=None, read=None):
-    """`build()`'s response, or the stored copy of it for this content version and URL
-    (`read(key)` finds it: `cache.get` unless given)."""
+    """`build()`'s response, or the stored copy of it for this content version and URL: this
+    process's own copy (`hot_copies`), else the shared cache's (`read.read(key)` finds it,
+    `cache.get` unless given; `read.count()` counts a hit served from the own copy)."""
     cacheable = _cacheable_request(request)
     if not getattr(settings, "PAGE_CACHE", True) or not cacheable:
         response = build()
         _mark(request, response, cacheable=cacheable)
         return response
     key = _key(request, vary_on_accept)
-    stored = (read or cache.get)(key)
+    hot = hot_copies()
+    stored = hot.get(key)
+    if stored is not None:
+        if read is not None:
+            read.count()
+    else:
+        stored = read.read(key) if read is not None else cache.get(key)
+        if stored is not None:
+            hot.put(key, stored, settings.PAGE_CACHE_SECONDS)
     if stored is not None:
         refusal = before_hit() if before_hit is not None else None
         if refusal is not None:
@@ -215,7 +237,7 @@ def _key(request, vary_on_accept: bool) -> str:
 def _throttle_refusal(view, request, args, kwargs):
     """The view's own 429 when its throttles refuse this request, else None: a stored answer
     must not let a client past the limit the view would have applied. A request the read of
-    the stored answer counted and its throttle allowed (`_counting_read`) is let through
+    the stored answer counted and its throttle allowed (`_CountingRead`) is let through
     without building DRF's request for it."""
     counted = getattr(request, COUNTED, None)
     if counted is not None and counted[2]:
@@ -231,27 +253,40 @@ def _throttle_refusal(view, request, args, kwargs):
     return None
 
 
-def _counting_read(view, request):
+class _CountingRead:
     """A read of the stored response that also counts the request in the view's throttle, in
     the same Redis round trip (core.cache_backends.get_and_window_hit): the throttle then
     uses that count (core.rest.access), on a hit as on a miss, so each request counts once.
-    None (a plain cache.get) unless the view's only throttle counts a window on Redis
-    (core.rest.access.AnonThrottle.window)."""
-    combined = getattr(cache, "get_and_window_hit", None)
-    if combined is None:
-        return None
+    A hit served from this process's own copy is counted alone (`count`). Both are plain
+    reads unless the view's only throttle counts a window on Redis
+    (core.rest.access.AnonThrottle.window). Used only for cacheable (anonymous) requests."""
 
-    def read(key):  # called only for a cacheable (anonymous) request
-        throttles = view.get_throttles()
+    def __init__(self, view, request):
+        self.view, self.request = view, request
+
+    def _window(self):
+        if not hasattr(cache, "get_and_window_hit"):
+            return None, None
+        throttles = self.view.get_throttles()
         window_of = getattr(throttles[0], "window", None) if len(throttles) == 1 else None
-        window = window_of(request) if window_of is not None else None
+        return (window_of(self.request) if window_of is not None else None), throttles
+
+    def _keep(self, window, throttles, counted) -> None:
+        allowed = throttles[0].allows(counted)
+        setattr(self.request, COUNTED, (window["now"], counted, allowed))
+
+    def read(self, key):
+        window, throttles = self._window()
         if window is None:
             return cache.get(key)
-        stored, counted = combined(key, window)
-        setattr(request, COUNTED, (window["now"], counted, throttles[0].allows(counted)))
+        stored, counted = cache.get_and_window_hit(key, window)
+        self._keep(window, throttles, counted)
         return stored
 
-    return read
+    def count(self) -> None:
+        window, throttles = self._window()
+        if window is not None:
+            self._keep(window, throttles, cache.window_hit(**window))
 
 
 def cache_api_reads(view_class):
@@ -272,7 +307,7 @@ def cache_api_reads(view_class):
             vary_on_accept=True,
             gzip_stored=True,
             before_hit=lambda: _throttle_refusal(self, request, args, kwargs),
-            read=_counting_read(self, request),
+            read=_CountingRead(self, request),
         )
 
     view_class.dispatch = cached_dispatch

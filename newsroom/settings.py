@@ -315,6 +315,9 @@ CONTENT_VERSION = "stories.versions.content_version"
 CONTENT_CHANGED_AT = "stories.changes.latest_change_time"
 # How long a stored response is kept (memory only: a new version is a new key, never stale).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Each process also keeps the stored responses it served last, up to this many bytes, and
+# serves them without asking Redis (core.hot_copies; same keys, so never stale). 0: off.
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))
 # Anonymous pages and API reads: browsers revalidate every time (ETag, 304); shared caches
 # (a CDN) may keep a copy PAGE_CACHE_SHARED_MAX_AGE seconds, and serve it up to
 # PAGE_CACHE_STALE_WHILE_REVALIDATE seconds longer while they fetch a new one. Their sum is

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from core.caching import hot_copies
 from tests import factories
 
 
@@ -21,6 +22,7 @@ def _test_settings(settings, tmp_path):
     # it moved: read it per request (tests/test_content_listen.py turns it on).
     settings.DB_LISTEN = False
     cache.clear()
+    hot_copies().clear()  # test databases reuse ids, and so content versions
 
 
 @pytest.fixture

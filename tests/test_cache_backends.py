@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core import cache_backends
-from core.caching import content_version
+from core.caching import content_version, hot_copies
 from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
@@ -281,8 +281,9 @@ def test_the_api_throttle_window_slides(redis_cache):
 def test_a_cached_api_read_and_its_throttle_count_are_one_round_trip(
     client, story, redis_cache, settings, monkeypatch
 ):
-    """The stored response and the throttle's count of the request come back in one pipeline,
-    and the request is counted once, whether it is a hit or a miss."""
+    """The stored response and the throttle's count of the request come back in one script
+    call, and the request is counted once, whether it is a hit (from this process's own copy
+    or from Redis) or a miss."""
     import redis
 
     settings.REST_FRAMEWORK = {
@@ -303,13 +304,17 @@ def test_a_cached_api_read_and_its_throttle_count_are_one_round_trip(
         lambda self, *a, **k: trips.append("PIPELINE") or real_pipeline(self, *a, **k),
     )
     client.get(url)  # a miss: stored
+    hot_copies().clear()  # as in another worker: the stored copy is in Redis only
     trips.clear()
     hit = client.get(url)
     assert hit["X-Cache"] == "hit"
-    assert trips in (["PIPELINE"], ["SCRIPT LOAD", "PIPELINE"]), trips
-    # 4 a minute: the miss and the hit counted once each, so two more, then refused.
-    statuses = [client.get(url).status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
+    assert trips in (["EVALSHA"], ["SCRIPT LOAD", "EVALSHA"]), trips  # read and counted
+    trips.clear()
+    hit = client.get(url)  # this process kept a copy: only the count goes to Redis
+    assert hit["X-Cache"] == "hit" and trips == ["EVALSHA"], trips
+    # 4 a minute: the miss and the two hits counted once each, so one more, then refused.
+    statuses = [client.get(url).status_code for _ in range(2)]
+    assert statuses == [200, 429]
     window = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys("*throttle_anon_*:window")
     assert redis.Redis.from_url("redis://127.0.0.1:6379/15").zcard(window[0]) == 4
 
@@ -317,3 +322,57 @@ def test_a_cached_api_read_and_its_throttle_count_are_one_round_trip(
 def test_a_cached_api_read_with_redis_down_is_served_uncached(client, story, redis_down):
     url = f"/api/v1/stories/{story.pk}/"
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_a_client_far_from_its_limit_is_counted_on_a_lease(redis_cache, monkeypatch):
+    """Far from the limit, a process counts 1/LEASE_SHARE of the client's room in memory and
+    writes those hits with its next script call; the window holds every one of them."""
+    import redis
+
+    monkeypatch.setattr(cache_backends, "_leases", {})
+    sent = []
+    real = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *a, **k: sent.append(a[0]) or real(self, *a, **k),
+    )
+    limit, window = 1000, 60
+    room = (limit - 1) // cache_backends.LEASE_SHARE  # 62 after the first hit
+    hits = [
+        redis_cache.window_hit("w", now=t / 100, window=window, limit=limit, member=str(t))
+        for t in range(1 + room + 1)
+    ]
+    assert sent.count("EVALSHA") == 2  # the first hit, then the one after the lease ran out
+    assert [count for count, _ in hits] == list(range(len(hits)))
+    key = redis_cache.make_and_validate_key("w")
+    assert redis.Redis.from_url("redis://127.0.0.1:6379/15").zcard(key) == 1 + room + 1
+
+
+def test_a_lease_never_lets_a_client_past_its_limit(redis_cache, monkeypatch):
+    """Two processes (two lease tables) sharing one window: exactly `limit` hits pass."""
+    limit = 200
+    tables = [{}, {}]
+    allowed = 0
+    for t in range(400):
+        monkeypatch.setattr(cache_backends, "_leases", tables[t % 2])
+        count, _ = redis_cache.window_hit("w", now=t / 100, window=60, limit=limit, member=str(t))
+        allowed += count < limit
+    for table in tables:  # what each process still holds is written with its next call
+        monkeypatch.setattr(cache_backends, "_leases", table)
+        redis_cache.window_hit("w", now=4.0, window=60, limit=limit, member="last")
+    assert allowed == limit
+    import redis
+
+    key = redis_cache.make_and_validate_key("w")
+    assert redis.Redis.from_url("redis://127.0.0.1:6379/15").zcard(key) == limit
+
+
+def test_a_lease_expires_and_its_hits_are_written(redis_cache, monkeypatch):
+    monkeypatch.setattr(cache_backends, "_leases", {})
+    redis_cache.window_hit("w", now=0, window=60, limit=1000, member="0")
+    redis_cache.window_hit("w", now=0.1, window=60, limit=1000, member="0.1")  # on the lease
+    lease = next(iter(cache_backends._leases.values()))
+    lease.until = 0  # LEASE_SECONDS have passed
+    count, _ = redis_cache.window_hit("w", now=2, window=60, limit=1000, member="2")
+    assert count == 2  # the leased hit reached the server before this one was counted
