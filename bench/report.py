@@ -86,7 +86,9 @@ def report(results, counts, memory, checks, story_count: int, conditions: dict, 
         "| --- | --- | --- |",
         *[f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks],
         "",
-        "SQL queries are counted per anonymous request with the cache off.",
+        "SQL queries are counted per anonymous request with the cache off, after a first "
+        "request (steady state: a story's read document is built by the first read after it "
+        "changes).",
         "",
         f"## Query plans at {story_count:,} stories",
         "",
