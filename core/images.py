@@ -32,6 +32,12 @@ def _megapixels(pixels: int) -> str:
     return f"{pixels / 1e6:.1f}".removesuffix(".0") + " megapixels"
 
 
+def _looks_like_svg(file) -> bool:
+    head = file.read(1024)
+    head = head if isinstance(head, bytes) else head.encode()
+    return b"<svg" in head.lower()
+
+
 def validate_image(file) -> None:
     """Refuse an upload that is too big in bytes or pixels, oddly shaped, or not an image."""
     if not file or getattr(file, "_committed", False):
@@ -59,6 +65,13 @@ def validate_image(file) -> None:
             code="image_too_many_pixels",
         ) from None
     except Exception:
+        file.seek(start)
+        if _looks_like_svg(file):
+            raise ValidationError(
+                "SVG images are not accepted: they can carry scripts. Upload a PNG or JPEG "
+                "export of it.",
+                code="image_format",
+            ) from None
         raise ValidationError(
             "Upload a JPEG, PNG, GIF or WebP image; this file is not one, or it is damaged.",
             code="invalid_image",

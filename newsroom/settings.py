@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "imagekit",
     "core",
+    "images",
     "stories",
     "people",
     "timelines",
@@ -230,6 +232,11 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 # Request bodies (core.middleware: 413 beyond them): JSON and forms up to 2.5 MB, uploads
 # up to one image plus its form. Uploaded images (core.images): bytes, pixels, pixels a side.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(2_621_440)))
+# Renditions (images.renditions): django-imagekit writes each once through the default storage
+# and, with the Optimistic strategy, never checks for it again on a read.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash"
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
 IMAGE_MAX_SIDE = int(os.environ.get("IMAGE_MAX_SIDE", "12000"))
