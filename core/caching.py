@@ -34,6 +34,7 @@ from core.compression import gzip_etag
 from core.hot_copies import HotCopies
 
 PAGE_PREFIX = "newsroom:page"
+_NONCE = b' nonce="'
 # Where a cached API read leaves the throttle's count of it, on Django's request.
 COUNTED = "_newsroom_throttle_counted"
 
@@ -135,6 +136,11 @@ def _serve(request, build, *, vary_on_accept: bool, gzip_stored: bool, before_hi
         def store(r):
             if r.streaming:
                 return  # no bytes to keep
+            if _NONCE in r.content:
+                # A page that used this request's CSP nonce (the browsable API's): served
+                # again, its nonce would not be the new response's, and the browser would
+                # block its scripts and styles.
+                return
             # Hashed once here, not by ConditionalGetMiddleware on every hit.
             if not r.has_header("ETag"):
                 set_response_etag(r)

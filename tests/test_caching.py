@@ -393,3 +393,20 @@ def test_pages_are_never_compressed_by_the_cache(client, story):
     hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert not hit.has_header("Content-Encoding")
     assert b"Cached headline" in hit.content
+
+
+def test_a_page_that_used_the_requests_csp_nonce_is_never_stored(client, story):
+    """The browsable API's HTML carries this request's nonce; a stored copy would carry an
+    old one that the next response's Content-Security-Policy does not allow."""
+    import re
+
+    for _ in range(2):
+        response = client.get("/api/v1/stories/", HTTP_ACCEPT="text/html")
+        assert response.status_code == 200 and response["X-Cache"] == "miss"
+        nonces = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
+        assert nonces
+        policy = response["Content-Security-Policy"]
+        assert all(f"'nonce-{nonce}'" in policy for nonce in nonces), policy
+    # JSON, which carries no nonce, is stored as before.
+    client.get("/api/v1/stories/")
+    assert client.get("/api/v1/stories/")["X-Cache"] == "hit"
