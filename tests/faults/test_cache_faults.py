@@ -48,6 +48,9 @@ def app_env(database, **overrides) -> dict:
         SECRET_KEY=secrets.token_urlsafe(50),
         API_ANON_THROTTLE_RATE="1000000/minute",  # one address makes all the load
         LOG_LEVEL="WARNING",
+        # What Redis does when it fails: each worker's own copies (core.hot_copies) would
+        # keep serving hits through the outage, which is right, but not what is watched here.
+        PAGE_CACHE_LOCAL_BYTES="0",
         **overrides,
     )
 
